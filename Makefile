@@ -1,0 +1,53 @@
+# The course's commands. `make book` and `make test` do all set-up themselves.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Quiet TensorFlow's C++ start-up logging in every process these targets start.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONUNBUFFERED := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Kernels started by papermill, nbval and the book resolve "python" to the venv's.
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: help venv book test lint exercises lab bench lock clean
+
+help:
+	@echo "make book       build the executed site into _build/html"
+	@echo "make test       lint, unit tests, notebook runs (nbval + papermill), site checks"
+	@echo "make lab        JupyterLab with the course's environment"
+	@echo "make exercises  regenerate exercises/ from solutions/"
+	@echo "make bench      chapter 5 benchmark (accuracy, parameters, time) to bench/results/"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+exercises: $(STAMP)
+	$(BIN)/python -m rnncourse.exercises solutions exercises
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m rnncourse.exercises solutions exercises --check
+	$(MAKE) book
+	$(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab
+
+lock: $(STAMP)
+	(echo "# Full lock of every installed package (pip freeze). Regenerate with \`make lock\`."; \
+	 $(BIN)/python -m pip freeze --exclude-editable) > constraints.txt
+
+clean:
+	rm -rf _build

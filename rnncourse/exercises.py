@@ -1,0 +1,159 @@
+"""Write the exercise notebooks from the solution notebooks (the one source of both).
+
+In a solution notebook, the learner's part of a code cell sits between two marker lines::
+
+    def rnn_step(x_t, h_prev, kernel, recurrent_kernel, bias):
+        ### BEGIN SOLUTION
+        ### HINT: combine the input and previous state, then squash with tanh.
+        return np.tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias)
+        ### END SOLUTION
+
+The exercise notebook gets, in its place, a stub at the same indentation that raises
+``NotImplementedError`` with the hint. Cell tags steer the rest:
+
+- ``solution-only``: the cell is left out of the exercise (discussion of the answer).
+- ``uses-solution``: the cell calls the learner's code (a check, a demo); in the exercise
+  it is tagged ``raises-exception`` so the notebook still runs top to bottom.
+
+A top heading that starts with ``# Solution`` becomes ``# Exercise``. Outputs and
+execution counts are dropped.
+
+Usage: ``python -m rnncourse.exercises SOLUTIONS_DIR EXERCISES_DIR [--check]``; with
+``--check`` nothing is written and the exit status says whether the exercises are stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+HINT = "### HINT:"
+DEFAULT_HINT = "Replace this line with your code."
+_BEGIN_LINE = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION\s*$")
+_TITLE = re.compile(r"^# Solution\b")
+
+
+class MarkerError(ValueError):
+    """The solution markers in a notebook are unbalanced or misplaced."""
+
+
+def make_exercise(solution: dict) -> dict:
+    """Return the exercise notebook (as a dict) generated from a solution notebook."""
+    exercise = copy.deepcopy(solution)
+    cells = []
+    for index, cell in enumerate(exercise["cells"]):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "solution-only" in tags:
+            continue
+        if cell["cell_type"] == "code":
+            cell["source"] = stub_solutions(_text(cell["source"]), where=f"cell {index}")
+            cell["outputs"], cell["execution_count"] = [], None
+            if "uses-solution" in tags:
+                cell["metadata"]["tags"] = [t for t in tags if t != "uses-solution"] + [
+                    "raises-exception"]
+        elif cell["cell_type"] == "markdown":
+            cell["source"] = _TITLE.sub("# Exercise", _text(cell["source"]), count=1)
+        cells.append(cell)
+    exercise["cells"] = cells
+    return exercise
+
+
+def stub_solutions(source: str, where: str = "cell") -> str:
+    """Replace every marked region of one cell's source by a ``NotImplementedError`` stub."""
+    out, lines = [], source.split("\n")
+    i = 0
+    while i < len(lines):
+        begin = _BEGIN_LINE.match(lines[i])
+        if not begin:
+            if END in lines[i] or BEGIN in lines[i]:
+                raise MarkerError(f"{where}: stray marker {lines[i].strip()!r}")
+            out.append(lines[i])
+            i += 1
+            continue
+        end = _find_end(lines, i + 1, where)
+        region = lines[i + 1:end]
+        hint = next((line.split(HINT, 1)[1].strip() for line in region
+                     if line.strip().startswith(HINT)), DEFAULT_HINT)
+        out.append(f"{begin['indent']}raise NotImplementedError({hint!r})")
+        i = end + 1
+    return "\n".join(out)
+
+
+def solution_lines(solution: dict) -> set[str]:
+    """The stripped lines that only the marked solution regions contain (for leak tests)."""
+    inside, outside = set(), set()
+    for cell in solution["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        in_region = False
+        for line in _text(cell["source"]).split("\n"):
+            stripped = line.strip()
+            if _BEGIN_LINE.match(line) or stripped == END:
+                in_region = stripped != END
+                continue
+            if stripped and not stripped.startswith(HINT):
+                (inside if in_region else outside).add(stripped)
+    return inside - outside
+
+
+def generate(solutions_dir: Path, exercises_dir: Path, check: bool = False) -> list[Path]:
+    """Write (or, with ``check``, compare) every exercise; return the stale paths."""
+    stale = []
+    for solution_path in sorted(Path(solutions_dir).glob("*.ipynb")):
+        target = Path(exercises_dir) / solution_path.name
+        solution = nbformat.read(solution_path, as_version=4)
+        text = notebook_text(make_exercise(solution))
+        if not target.exists() or target.read_text() != text:
+            stale.append(target)
+            if not check:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text)
+    known = {p.name for p in Path(solutions_dir).glob("*.ipynb")}
+    stale += [p for p in sorted(Path(exercises_dir).glob("*.ipynb")) if p.name not in known]
+    return stale
+
+
+def notebook_text(notebook: dict) -> str:
+    """Serialise exactly as Jupyter saves a notebook, so a round trip changes nothing."""
+    text = nbformat.writes(nbformat.from_dict(notebook))
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _find_end(lines: list[str], start: int, where: str) -> int:
+    for j in range(start, len(lines)):
+        if lines[j].strip() == END:
+            return j
+        if BEGIN in lines[j]:
+            break
+    raise MarkerError(f"{where}: {BEGIN!r} without a matching {END!r}")
+
+
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("solutions", type=Path)
+    parser.add_argument("exercises", type=Path)
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; fail if any exercise is stale")
+    args = parser.parse_args(argv)
+    stale = generate(args.solutions, args.exercises, check=args.check)
+    for path in stale:
+        print(f"{'stale' if args.check else 'wrote'}: {path}")
+    if args.check and stale:
+        print("Run `make exercises` to regenerate them from solutions/.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

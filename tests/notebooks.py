@@ -1,0 +1,66 @@
+"""Helpers for tests that run notebooks: find them, execute them, read their records."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nbformat
+import papermill
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIRS = ("chapters", "exercises", "solutions")
+RECORD_PREFIX = "application/papermill.record/"
+
+
+def all_notebooks() -> list[Path]:
+    return sorted(p for d in NOTEBOOK_DIRS for p in (ROOT / d).glob("*.ipynb"))
+
+
+def execute(notebook: str, parameters: dict, output_dir: Path):
+    """Run ``notebook`` (relative to the repo root) with papermill; return the result.
+
+    The notebook runs in its own folder, as the book and nbval run it. Cells tagged
+    ``raises-exception`` may fail; any other error fails the test.
+    """
+    source = ROOT / notebook
+    target = output_dir / source.name
+    papermill.execute_notebook(
+        str(source), str(target), parameters=parameters, kernel_name="python3",
+        cwd=str(source.parent), progress_bar=False, request_save_on_cell_execute=False)
+    return nbformat.read(target, as_version=4)
+
+
+def recorded_values(notebook) -> dict:
+    """Values a notebook stored with ``rnncourse.record`` (or myst-nb's ``glue``).
+
+    Numbers, strings, lists and dicts come back as Python values (from their text form);
+    anything else as its text.
+    """
+    values = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name is None:
+                continue
+            data = output.get("data", {})
+            text = data.get(RECORD_PREFIX + "text/plain", data.get("text/plain"))
+            values[name] = _literal(text)
+    return values
+
+
+def errors(notebook) -> list[tuple[int, list[str], str]]:
+    """(cell index, tags, exception name) for every cell that raised."""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                found.append((index, cell.metadata.get("tags", []), output["ename"]))
+    return found
+
+
+def _literal(text):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError):
+        return text

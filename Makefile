@@ -36,11 +36,15 @@ lint: $(STAMP)
 exercises: $(STAMP)
 	$(BIN)/python -m rnncourse.exercises solutions exercises
 
+# nbval runs every notebook once at full size and hands its outputs to the book build
+# (conftest.py), so the book does not execute them again; the site tests read the book.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m rnncourse.exercises solutions exercises --check
+	$(BIN)/python tools/set_repository_url.py --check
+	$(BIN)/python -m pytest --ignore=tests/site
 	$(MAKE) book
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests/site
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab

@@ -28,6 +28,7 @@ import argparse
 import copy
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -81,7 +82,7 @@ def stub_solutions(source: str, where: str = "cell") -> str:
         region = lines[i + 1:end]
         hint = next((line.split(HINT, 1)[1].strip() for line in region
                      if line.strip().startswith(HINT)), DEFAULT_HINT)
-        out.append(f"{begin['indent']}raise NotImplementedError({hint!r})")
+        out += _stub_lines(begin["indent"], hint)
         i = end + 1
     return "\n".join(out)
 
@@ -124,6 +125,16 @@ def notebook_text(notebook: dict) -> str:
     """Serialise exactly as Jupyter saves a notebook, so a round trip changes nothing."""
     text = nbformat.writes(nbformat.from_dict(notebook))
     return text if text.endswith("\n") else text + "\n"
+
+
+def _stub_lines(indent: str, hint: str, width: int = 88) -> list[str]:
+    """``raise NotImplementedError(hint)``, wrapped so the line fits ``width``."""
+    one_line = f"{indent}raise NotImplementedError({hint!r})"
+    if len(one_line) <= width:
+        return [one_line]
+    chunks = textwrap.wrap(hint, width - len(indent) - 8, drop_whitespace=False)
+    body = [f"{indent}    {chunk!r}" for chunk in chunks]
+    return [f"{indent}raise NotImplementedError("] + body[:-1] + [body[-1] + ")"]
 
 
 def _find_end(lines: list[str], start: int, where: str) -> int:

@@ -6,8 +6,8 @@ marker, so a figure still reads when printed in grey.
 
 from __future__ import annotations
 
-from cycler import cycler
 import matplotlib as mpl
+from cycler import cycler
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with any colour vision.
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]

@@ -5,8 +5,8 @@ myst-nb's ``glue`` format: the book quotes it with ``{glue:text}`name```, and th
 read it back from the executed notebook. Nothing is shown in the notebook itself.
 """
 
-from IPython.display import display
 from IPython.core.formatters import format_display_data
+from IPython.display import display
 
 # myst-nb's marker for glued values that are not displayed (myst_nb.core.variables).
 _HIDDEN_PREFIX = "application/papermill.record/"

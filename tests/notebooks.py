@@ -31,6 +31,24 @@ def execute(notebook: str, parameters: dict, output_dir: Path):
     return nbformat.read(target, as_version=4)
 
 
+def execute_tolerating_tagged_errors(notebook: str, parameters: dict, output_dir: Path):
+    """Like ``execute``, but cells tagged ``raises-exception`` may fail and the run goes on.
+
+    papermill injects the parameters; nbclient (papermill's own engine) executes, since
+    papermill itself fails a run on any error output, tagged or not.
+    """
+    import nbclient
+
+    source = ROOT / notebook
+    prepared = output_dir / f"prepared-{source.name}"
+    papermill.execute_notebook(str(source), str(prepared), parameters=parameters,
+                               kernel_name="python3", prepare_only=True)
+    executed = nbformat.read(prepared, as_version=4)
+    nbclient.NotebookClient(executed, kernel_name="python3", timeout=1800,
+                            resources={"metadata": {"path": str(source.parent)}}).execute()
+    return executed
+
+
 def recorded_values(notebook) -> dict:
     """Values a notebook stored with ``rnncourse.record`` (or myst-nb's ``glue``).
 

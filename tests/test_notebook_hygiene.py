@@ -1,0 +1,101 @@
+"""Every notebook is listed in the book, committed clean, and follows the house layout."""
+
+from __future__ import annotations
+
+import sys
+
+import nbformat
+import pytest
+import yaml
+from notebooks import ROOT, all_notebooks
+
+sys.path.insert(0, str(ROOT / "tools"))
+import set_repository_url  # noqa: E402
+
+NOTEBOOKS = all_notebooks()
+IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
+# Notebooks deliberately left out of the book: none so far.
+NOT_IN_BOOK: set[str] = set()
+
+
+def toc_files() -> set[str]:
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                yield node["file"]
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item)
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return set(walk(toc)) | {toc["root"]}
+
+
+def test_there_are_notebooks_in_every_folder():
+    for folder in ("chapters", "exercises", "solutions"):
+        assert list((ROOT / folder).glob("*.ipynb")), f"no notebooks in {folder}/"
+
+
+def test_every_notebook_is_in_the_toc():
+    listed = toc_files()
+    missing = [i for i in IDS if i.removesuffix(".ipynb") not in listed and i not in NOT_IN_BOOK]
+    assert not missing, f"add these to _toc.yml (or to NOT_IN_BOOK with a reason): {missing}"
+
+
+def test_every_toc_entry_exists():
+    missing = [f for f in toc_files()
+               if not any((ROOT / f"{f}{ext}").exists() for ext in (".ipynb", ".md"))]
+    assert not missing, f"_toc.yml lists files that do not exist: {missing}"
+
+
+def test_each_chapter_has_a_solution_and_an_exercise():
+    names = {folder: {p.name for p in (ROOT / folder).glob("*.ipynb")}
+             for folder in ("chapters", "exercises", "solutions")}
+    assert names["chapters"] == names["solutions"] == names["exercises"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_without_outputs_and_with_the_course_kernel(path):
+    notebook = nbformat.read(path, as_version=4)
+    dirty = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code"
+             and (c.outputs or c.execution_count is not None)]
+    assert not dirty, f"cells {dirty} hold outputs: run python tools/clean_notebooks.py"
+    assert notebook.metadata.get("kernelspec", {}).get("name") == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_layout_title_setup_cell_then_parameters(path):
+    notebook = nbformat.read(path, as_version=4)
+    assert notebook.cells[0].cell_type == "markdown"
+    title = notebook.cells[0].source.splitlines()[0]
+    expected = {"chapters": "# Chapter ", "solutions": "# Solution ",
+                "exercises": "# Exercise "}[path.parent.name]
+    assert title.startswith(expected), title
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert code[0].source == set_repository_url.setup_cell_source(
+        set_repository_url.configured_url()), "run python tools/set_repository_url.py URL"
+    assert "parameters" in code[1].metadata.get("tags", []), "2nd code cell: parameters"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.parent.name == "chapters"],
+                         ids=lambda p: p.stem)
+def test_chapter_states_objectives_prerequisites_and_time(path):
+    intro = nbformat.read(path, as_version=4).cells[0].source
+    for needed in ("Learning objectives", "Prerequisites", "Time"):
+        assert needed in intro, f"{path.name}: the opening cell lacks {needed!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_figure_cell_has_a_caption_and_alt_text(path):
+    notebook = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code" or "plt.show()" not in cell.source:
+            continue
+        mystnb = cell.metadata.get("mystnb", {})
+        caption = mystnb.get("figure", {}).get("caption", "")
+        alt = mystnb.get("image", {}).get("alt", "")
+        assert len(caption) > 20, f"cell {index}: figure without a real caption"
+        assert len(alt) > 20 and not alt.lower().startswith("figure"), (
+            f"cell {index}: figure without descriptive alt text")

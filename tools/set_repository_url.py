@@ -1,0 +1,84 @@
+"""Set the repository URL in its one place, `_config.yml`, and make the notebooks follow.
+
+The book's launch and repository buttons read `repository.url` in `_config.yml`. Each
+notebook's set-up cell installs the helper package from the same repository when run on
+Colab or Binder; this script rewrites that cell in every notebook to match.
+
+Usage: python tools/set_repository_url.py https://github.com/OWNER/REPO
+       python tools/set_repository_url.py --check   (exit 1 if a notebook disagrees)
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "_config.yml"
+NOTEBOOK_DIRS = ("chapters", "solutions", "exercises")
+_CONFIG_URL = re.compile(r"(?m)^(repository:\n(?:  .*\n)*?  url: )(\S+)$")
+_GITHUB_URL = re.compile(r"^https://github\.com/[\w.-]+/[\w.-]+$")
+
+
+def setup_cell_source(url: str) -> str:
+    """The first code cell of every notebook, for the repository at ``url``."""
+    return (
+        "# Set-up: on Colab or Binder this installs the course's helper package; locally\n"
+        "# (after `make lab`) it is already installed and the cell does nothing.\n"
+        "try:\n"
+        "    import rnncourse  # noqa: F401\n"
+        "except ModuleNotFoundError:\n"
+        f'    %pip install --quiet "rnncourse @ git+{url}"\n'
+        "    import rnncourse  # noqa: F401")
+
+
+def configured_url() -> str:
+    match = _CONFIG_URL.search(CONFIG.read_text())
+    if not match:
+        raise SystemExit(f"no repository.url in {CONFIG}")
+    return match.group(2)
+
+
+def notebooks() -> list[Path]:
+    return sorted(p for d in NOTEBOOK_DIRS for p in (ROOT / d).glob("*.ipynb"))
+
+
+def first_code_cell(notebook):
+    return next(cell for cell in notebook.cells if cell.cell_type == "code")
+
+
+def set_url(url: str) -> None:
+    if not _GITHUB_URL.match(url):
+        raise SystemExit(f"expected https://github.com/OWNER/REPO, got {url!r}")
+    CONFIG.write_text(_CONFIG_URL.sub(lambda m: m.group(1) + url, CONFIG.read_text()))
+    for path in notebooks():
+        notebook = nbformat.read(path, as_version=4)
+        first_code_cell(notebook).source = setup_cell_source(url)
+        nbformat.write(notebook, path)
+        print(f"updated {path.relative_to(ROOT)}")
+
+
+def disagreeing_notebooks() -> list[Path]:
+    expected = setup_cell_source(configured_url())
+    return [path for path in notebooks()
+            if first_code_cell(nbformat.read(path, as_version=4)).source != expected]
+
+
+def main(argv: list[str]) -> int:
+    if argv == ["--check"]:
+        wrong = disagreeing_notebooks()
+        for path in wrong:
+            print(f"set-up cell differs from _config.yml's repository: {path}")
+        return 1 if wrong else 0
+    if len(argv) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    set_url(argv[0])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -42,9 +42,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m rnncourse.exercises solutions exercises --check
 	$(BIN)/python tools/set_repository_url.py --check
-	$(BIN)/python -m pytest --ignore=tests/site
+	$(BIN)/python -m pytest --ignore=tests/site --ignore=tests/full_size
 	$(MAKE) book
-	$(BIN)/python -m pytest tests/site
+	$(BIN)/python tools/notebook_times.py
+	$(BIN)/python -m pytest tests/site tests/full_size
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab

@@ -67,6 +67,20 @@ def recorded_values(notebook) -> dict:
     return values
 
 
+def full_size_values(notebook: str) -> dict:
+    """Values recorded by the book build's full-size run of ``notebook`` (run make book first).
+
+    The book stores every glued value of a notebook in ``_build/jupyter_execute/...glue.json``.
+    """
+    import json
+
+    glue_file = ROOT / "_build" / "jupyter_execute" / notebook.replace(".ipynb", ".glue.json")
+    if not glue_file.exists():
+        raise FileNotFoundError(f"{glue_file} is missing: build the book first (make book)")
+    glued = json.loads(glue_file.read_text())
+    return {name: _literal(output["data"].get("text/plain")) for name, output in glued.items()}
+
+
 def errors(notebook) -> list[tuple[int, list[str], str]]:
     """(cell index, tags, exception name) for every cell that raised."""
     found = []

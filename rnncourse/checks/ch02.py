@@ -1,0 +1,211 @@
+"""Checks for chapter 2: gradient norms by lag, and clipping by global norm.
+
+``gradient_norms_by_lag(layer, x) -> norms``: ``layer`` is a built Keras recurrent layer
+(SimpleRNN, LSTM or GRU) that returns its final state ``h_T``, shape ``(batch, units)``;
+``x`` has shape ``(batch, T, d)``. ``norms`` has shape ``(T,)``: element ``k`` is the
+mean over the batch of the Frobenius norm of ``dh_T / dx_{T-k}`` (lag ``k``: element 0
+belongs to the last input).
+
+``clip_by_global_norm(grads, max_norm) -> (clipped, global_norm)``: ``grads`` is a list
+of arrays; ``global_norm`` is the norm of all of them together, before clipping;
+``clipped`` scales every array by ``min(1, max_norm / global_norm)``, as
+``tf.clip_by_global_norm`` does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnncourse.checks._common import (
+    as_array,
+    assert_matches,
+    call_learner,
+    random_array,
+    report,
+)
+
+# (layer, batch, time, input_dim, units): batches of one, where averaging and summing
+# agree, and larger batches, where they do not; every layer type.
+GRADIENT_CASES = [
+    ("SimpleRNN", 1, 5, 3, 4),
+    ("SimpleRNN", 3, 7, 2, 5),
+    ("LSTM", 2, 6, 3, 4),
+    ("GRU", 3, 5, 4, 3),
+]
+
+
+def make_layer(kind: str, input_dim: int, units: int, rng: np.random.Generator,
+               time: int = 1):
+    """A built Keras ``kind`` layer with random weights (scale 0.5), returning h_T."""
+    import keras
+
+    layer = getattr(keras.layers, kind)(units)
+    layer.build((None, time, input_dim))
+    layer.set_weights([random_array(rng, *w.shape, scale=0.5) for w in layer.get_weights()])
+    return layer
+
+
+def simple_rnn_jacobians(layer, x) -> np.ndarray:
+    """dh_T/dx_t of a SimpleRNN from the product of step Jacobians, in float64 NumPy.
+
+    x: (batch, T, d). Returns (batch, T, units, d), indexed by time.
+    """
+    kernel, recurrent_kernel, bias = (np.asarray(w, dtype=np.float64)
+                                      for w in layer.get_weights())
+    batch, time, _ = x.shape
+    out = np.zeros((batch, time, kernel.shape[1], kernel.shape[0]))
+    for b in range(batch):
+        states, h = [], np.zeros(kernel.shape[1])
+        for x_t in np.asarray(x[b], dtype=np.float64):
+            h = np.tanh(x_t @ kernel + h @ recurrent_kernel + bias)
+            states.append(h)
+        product = np.eye(len(h))  # dh_T/dh_t, starting at t = T
+        for t in reversed(range(time)):
+            local = np.diag(1 - states[t] ** 2)
+            out[b, t] = product @ local @ kernel.T
+            product = product @ local @ recurrent_kernel.T
+    return out
+
+
+def tape_jacobians(layer, x) -> np.ndarray:
+    """dh_T/dx_t for any recurrent layer, one backward pass for all rows at once.
+
+    Each sequence is repeated ``units`` times; copy ``i`` carries the gradient of unit
+    ``i``. x: (batch, T, d). Returns (batch, T, units, d), indexed by time.
+    """
+    import tensorflow as tf
+
+    batch, time, dim = x.shape
+    units = layer.units
+    copies = tf.constant(np.repeat(np.asarray(x, dtype=np.float32), units, axis=0))
+    with tf.GradientTape() as tape:
+        tape.watch(copies)
+        h_last = tf.reshape(layer(copies), (batch, units, units))
+        picked = tf.reduce_sum(tf.linalg.diag_part(h_last))
+    rows = tape.gradient(picked, copies).numpy().reshape(batch, units, time, dim)
+    return np.transpose(rows, (0, 2, 1, 3)).astype(np.float64)
+
+
+def check_gradient_norms(gradient_norms_by_lag, seed: int = 0) -> None:
+    """Check ``gradient_norms_by_lag(layer, x) -> (T,)`` on SimpleRNN, LSTM and GRU layers."""
+    rng = np.random.default_rng(seed)
+    cases, worst = [], 0.0
+    for kind, batch, time, input_dim, units in GRADIENT_CASES:
+        layer = make_layer(kind, input_dim, units, rng, time)
+        x = random_array(rng, batch, time, input_dim)
+        if kind == "SimpleRNN":
+            jac, oracle = simple_rnn_jacobians(layer, x), "the NumPy product of Jacobians"
+        else:
+            jac, oracle = tape_jacobians(layer, x), "a Jacobian computed by the check"
+        case = f"{kind}, batch={batch}, T={time}, d={input_dim}, units={units}"
+        got = call_learner(gradient_norms_by_lag, (layer, x.copy()), "gradient_norms_by_lag")
+        per_sequence = np.sqrt((jac**2).sum(axis=(2, 3)))  # (batch, T), by time
+        expected = per_sequence.mean(axis=0)[::-1]
+        by_lag = jac[:, ::-1]
+        worst = max(worst, assert_matches(got, expected, "norms", case, suspects={
+            "index by time instead of by lag (element 0 must be the LAST input, lag 0; "
+            "reverse the time axis)": per_sequence.mean(axis=0),
+            "forget the square root (squared Frobenius norms)":
+                (per_sequence**2).mean(axis=0)[::-1],
+            "sum the norms over the batch instead of averaging them":
+                per_sequence.sum(axis=0)[::-1],
+            "take one norm over the whole batch (sqrt of the sum of squares over all "
+            "sequences) instead of the mean of per-sequence norms":
+                np.sqrt((per_sequence**2).sum(axis=0))[::-1],
+            "use only the first sequence of the batch": per_sequence[0][::-1],
+            "take the gradient of sum(h_T) (one vector) instead of the whole Jacobian "
+            "(one row per unit of h_T)":
+                np.linalg.norm(by_lag.sum(axis=2), axis=2).mean(axis=0),
+            "use the spectral norm (largest singular value) instead of the Frobenius norm":
+                np.linalg.norm(by_lag, ord=2, axis=(2, 3)).mean(axis=0),
+        }, hint=f"norms[k] = mean over the batch of ||dh_T / dx_(T-k)||_F; {oracle} gives "
+                f"{np.array2string(expected, precision=4)}."))
+        cases.append(case)
+    report("gradient_norms_by_lag",
+           "Jacobian norms from the product of Jacobians (SimpleRNN) and the tape (LSTM, GRU)",
+           cases, worst)
+
+
+# (shapes of the gradient tensors, max_norm): global norm above max_norm, below it,
+# a single tensor, a scalar among matrices, and all zeros.
+CLIP_CASES = [
+    ([(3, 4), (4,), (2, 2, 3)], 1.0),
+    ([(5, 2), (2,)], 100.0),
+    ([(6,)], 0.5),
+    ([(), (3, 3), (3,)], 2.0),
+    ([(2, 2), (2,)], 1.0),
+]
+
+
+def check_clip_by_global_norm(clip_by_global_norm, seed: int = 0) -> None:
+    """Check ``clip_by_global_norm(grads, max_norm) -> (clipped, global_norm)``."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(seed)
+    cases, worst = [], 0.0
+    for index, (shapes, max_norm) in enumerate(CLIP_CASES):
+        zeros = index == len(CLIP_CASES) - 1
+        grads = [np.zeros(s, np.float32) if zeros else random_array(rng, *s) for s in shapes]
+        expected_clipped, expected_norm = tf.clip_by_global_norm(
+            [tf.constant(g) for g in grads], max_norm)
+        expected_clipped = [np.asarray(g) for g in expected_clipped]
+        expected_norm = float(expected_norm)
+        case = (f"{len(shapes)} tensor(s) of shapes {shapes}, max_norm={max_norm:g}, "
+                f"global norm {expected_norm:.3g}" + (" (all zeros)" if zeros else ""))
+        result = call_learner(clip_by_global_norm, ([g.copy() for g in grads], max_norm),
+                              "clip_by_global_norm")
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise AssertionError("clip_by_global_norm should return a pair "
+                                 f"(clipped, global_norm), got {type(result).__name__}.")
+        clipped, global_norm = result
+        clipped = list(clipped)
+        if len(clipped) != len(grads):
+            raise AssertionError(f"clipped has {len(clipped)} tensors, expected one per "
+                                 f"gradient, {len(grads)} ({case}).")
+        for i, (got, want) in enumerate(zip(clipped, grads, strict=True)):
+            if as_array(got, f"clipped[{i}]").shape != want.shape:
+                raise AssertionError(
+                    f"clipped[{i}] has shape {as_array(got, 'clipped').shape}, expected "
+                    f"{want.shape} ({case}). Scale each tensor; do not flatten or stack them.")
+        norm = np.sqrt(sum(np.sum(np.square(g, dtype=np.float64)) for g in grads))
+        worst = max(worst, assert_matches(
+            np.float64(as_array(global_norm, "global_norm")), np.float64(expected_norm),
+            "global_norm", case, suspects={
+                "return the norm after clipping instead of before": min(float(norm), max_norm),
+                "return the squared norm (forgot the square root)": float(norm) ** 2,
+                "return the sum of the per-tensor norms": sum(
+                    float(np.linalg.norm(g)) for g in grads),
+            }, hint="global_norm = sqrt(sum over tensors of the sum of squared entries), "
+                    "measured before clipping."))
+        flat = np.concatenate([as_array(g, "clipped").ravel() for g in clipped])
+        if zeros and not np.all(np.isfinite(flat)):
+            raise AssertionError(
+                f"clipped contains NaN or infinity ({case}): with all-zero gradients the "
+                "global norm is 0; return the gradients unchanged instead of dividing by "
+                "zero.")
+        expected_flat = np.concatenate([g.ravel() for g in expected_clipped])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            suspects = {
+                "clip each tensor by its own norm (per tensor), not by the global norm":
+                    _flat([g * min(1.0, max_norm / np.linalg.norm(g)) if np.linalg.norm(g)
+                           else g for g in grads]),
+                "scale the gradients when the global norm is below max_norm too (only "
+                "norms above max_norm are clipped)": _flat([g * max_norm / norm for g in grads]),
+                "compute the global norm without the square root":
+                    _flat([g * min(1.0, max_norm / norm**2) for g in grads]),
+                "compute the global norm as the sum of the tensors' norms":
+                    _flat([g * min(1.0, max_norm / sum(np.linalg.norm(h) for h in grads))
+                           for g in grads]),
+                "clip every entry to [-max_norm, max_norm] (clipping by value)":
+                    _flat([np.clip(g, -max_norm, max_norm) for g in grads]),
+            }
+        suspects = {k: v for k, v in suspects.items() if np.all(np.isfinite(v))}
+        worst = max(worst, assert_matches(
+            flat, expected_flat, "clipped (all tensors)", case, suspects=suspects,
+            hint="clipped[i] = grads[i] * min(1, max_norm / global_norm)."))
+        cases.append(case.split(", global")[0])
+    report("clip_by_global_norm", "tf.clip_by_global_norm", cases, worst)
+
+
+def _flat(arrays) -> np.ndarray:
+    return np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])

@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Kernels started by papermill, nbval and the book resolve "python" to the venv's.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv book test lint exercises lab bench lock clean
+.PHONY: help venv book test lint exercises lab bench lock clean site-deps
 
 help:
 	@echo "make book       build the executed site into _build/html"
@@ -43,9 +43,19 @@ test: $(STAMP)
 	$(BIN)/python -m rnncourse.exercises solutions exercises --check
 	$(BIN)/python tools/set_repository_url.py --check
 	$(BIN)/python -m pytest --ignore=tests/site --ignore=tests/full_size
-	$(MAKE) book
+	$(MAKE) book site-deps
 	$(BIN)/python tools/notebook_times.py
 	$(BIN)/python -m pytest tests/site tests/full_size
+
+# The site checks need Debian's Chromium and the npm packages (axe-core, MathJax).
+SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)
+site-deps: node_modules/.package-lock.json
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium; } || \
+	  echo "Chromium could not be installed: the browser checks will be skipped"
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab

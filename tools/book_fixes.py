@@ -1,0 +1,95 @@
+"""Sphinx extension: fixes to the built site that the browser checks in tests/site need.
+
+Loaded from _config.yml (``sphinx: local_extensions: {book_fixes: tools/}``). Each fix
+is for a problem a reader meets, found by tests/site; each says where it comes from.
+
+1. Inline scripts written twice (a JavaScript error on every page). Sphinx 7.4 writes
+   every inline script (a body, no file) that an extension registers after the builder
+   started twice: once from the builder (file name ``None``) and once from the registry
+   (file name ``""``), which it fails to recognise as the same script
+   (sphinx/builders/html/__init__.py, ``prepare_writing``). sphinx-thebe's
+   ``const THEBE_JS_URL = ...`` then throws "Identifier 'THEBE_JS_URL' has already been
+   declared". We drop the second copy before the pages are written.
+2. Hidden code cells: myst-nb writes ``<summary aria-label="Toggle hidden content">``
+   around the visible text "Show code cell source", so a screen reader announces
+   something other than what is shown, and speech control ("click show code cell
+   source") misses it (axe-core: label-content-name-mismatch, WCAG 2.5.3). We write the
+   same ``<summary>`` without the label: its name is its visible text.
+3. Bibliography: docutils puts each reference in ``<div role="doc-biblioentry">`` inside a
+   ``role="list"`` container. doc-biblioentry is deprecated and is not a list item, so
+   the list has no items for assistive technology (axe-core: aria-required-children,
+   critical). We write ``role="listitem"``.
+4. Theme buttons (search, colour mode): the templates in tools/book_templates/ override
+   pydata-sphinx-theme's two components; each template says why.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+
+TEMPLATES = Path(__file__).resolve().parent / "book_templates"
+
+
+def _script_key(script) -> tuple:
+    return (getattr(script, "filename", None) or "", getattr(script, "priority", None),
+            tuple(sorted(getattr(script, "attributes", {}).items())))
+
+
+def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
+    builder = app.builder
+    for name in ("_orig_js_files", "_js_files"):
+        scripts = getattr(builder, name, None)
+        if not scripts:
+            continue
+        seen, unique = set(), []
+        for script in scripts:
+            key = _script_key(script)
+            if key not in seen:
+                seen.add(key)
+                unique.append(script)
+        scripts[:] = unique  # in place: the page context holds this very list
+
+
+def _visit_hidden_cell(self, node):
+    from html import escape
+
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
+    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
+def _depart_hidden_cell(self, node):
+    self.body.append("</details>\n")
+
+
+def _visit_citation(self, node):
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
+def _depart_citation(self, node):
+    self.body.append("</div>\n")
+    if not isinstance(node.next_node(descend=False, siblings=True), type(node)):
+        self.body.append("</div>\n")
+
+
+def _add_templates(app, config):
+    config.templates_path.insert(0, str(TEMPLATES))
+
+
+def setup(app):
+    app.setup_extension("myst_nb")
+    from myst_nb.sphinx_ import HideCodeCellNode
+
+    app.connect("config-inited", _add_templates)
+    # Before other handlers of the page context, so they see the cleaned list.
+    app.connect("html-page-context", _drop_duplicate_scripts, priority=100)
+    app.add_node(HideCodeCellNode, override=True,
+                 html=(_visit_hidden_cell, _depart_hidden_cell))
+    app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

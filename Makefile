@@ -57,6 +57,12 @@ site-deps: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
+# Chapter 5's benchmark on the full data: accuracy, parameters, training time per model
+# (median of REPEATS runs), JSON in bench/results/. Takes a while; not part of `make test`.
+REPEATS ?= 3
+bench: $(STAMP)
+	$(BIN)/python bench/imdb_bench.py --repeats $(REPEATS) --notebooks
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab
 

@@ -11,6 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from notebooks import execute, recorded_values  # noqa: E402
+from small_parameters import SMALL_PARAMETERS  # noqa: E402
 
 
 class Executed:
@@ -39,3 +40,9 @@ def run_notebook(tmp_path_factory):
         return cache[key]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def small_run(run_notebook):
+    """``small_run(path)``: the notebook run with its small parameters (cached)."""
+    return lambda notebook: run_notebook(notebook, **SMALL_PARAMETERS[notebook])

@@ -9,4 +9,20 @@ SMALL_PARAMETERS = {
         "TASK_TRAIN": 400, "TASK_TEST": 100, "TASK_LENGTH": 10, "TASK_EPOCHS": 8,
     },
     "solutions/ch01_recurrent_loop.ipynb": {"DEMO_LENGTHS": [1, 3]},
+    "chapters/ch02_bptt.ipynb": {
+        "LENGTHS": [5, 30], "EPOCHS": 10, "N_TRAIN": 2000, "N_TEST": 500, "CLIP_STEPS": 100,
+    },
+    "solutions/ch02_bptt.ipynb": {"DEMO_LENGTH": 20, "DEMO_BATCH": 4},
+    "chapters/ch03_lstm.ipynb": {
+        "GRAD_STEPS": 30, "GRAD_UNITS": 8, "GRAD_INPUT_DIM": 4, "GRAD_BATCH": 4,
+        "IMDB_SUBSAMPLE": 400, "MAX_TOKENS": 2000, "SEQUENCE_LENGTH": 60, "EMBEDDING_DIM": 8,
+        "LSTM_UNITS": 8, "EPOCHS": 1, "REVIEW_MAX_WORDS": 60,
+    },
+    "solutions/ch03_lstm.ipynb": {"TIME_STEPS": 4, "MEMORY_STEPS": 300},
+    "chapters/ch04_gru.ipynb": {
+        "PARAM_UNITS": [1, 16], "SPEED_UNITS": 8, "SPEED_LENGTH": 20, "SPEED_SAMPLES": 128,
+        "SPEED_REPEATS": 2, "TASK_LENGTHS": [10], "TASK_UNITS": 8, "TASK_EPOCHS": 1,
+        "TASK_TRAIN": 128, "TASK_TEST": 64,
+    },
+    "solutions/ch04_gru.ipynb": {"TIME_STEPS": 4},
 }

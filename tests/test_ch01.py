@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from small_parameters import SMALL_PARAMETERS
 
 from rnncourse.checks import check_rnn_forward, check_rnn_step
 
@@ -13,8 +12,8 @@ SOLUTION = "solutions/ch01_recurrent_loop.ipynb"
 
 
 @pytest.fixture(scope="module")
-def chapter(run_notebook):
-    return run_notebook(CHAPTER, **SMALL_PARAMETERS[CHAPTER])
+def chapter(small_run):
+    return small_run(CHAPTER)
 
 
 def test_numpy_loop_equals_keras(chapter):
@@ -32,8 +31,8 @@ def test_rnn_learns_what_a_memoryless_model_cannot(chapter):
     assert mse["memoryless"] > 0.5 * mse["predict zero"]  # no memory, little better than 0
 
 
-def test_solution_notebook_passes_its_own_checks(run_notebook):
-    executed = run_notebook(SOLUTION, **SMALL_PARAMETERS[SOLUTION])
+def test_solution_notebook_passes_its_own_checks(small_run):
+    executed = small_run(SOLUTION)
     printed = "".join(o.get("text", "") for c in executed.notebook.cells
                       for o in c.get("outputs", []))
     assert "✓ rnn_step matches" in printed and "✓ rnn_forward matches" in printed

@@ -19,8 +19,8 @@ SOLUTION = "solutions/ch02_bptt.ipynb"
 
 
 @pytest.fixture(scope="module")
-def chapter(run_notebook):
-    return run_notebook(CHAPTER, **SMALL_PARAMETERS[CHAPTER])
+def chapter(small_run):
+    return small_run(CHAPTER)
 
 
 # --- the chapter's claims ----------------------------------------------------------
@@ -89,8 +89,8 @@ def test_trained_gradient_verdict_matches_the_numbers(chapter):
         assert verdict.startswith("neither")
 
 
-def test_solution_notebook_passes_its_own_checks(run_notebook):
-    executed = run_notebook(SOLUTION, **SMALL_PARAMETERS[SOLUTION])
+def test_solution_notebook_passes_its_own_checks(small_run):
+    executed = small_run(SOLUTION)
     printed = "".join(o.get("text", "") for c in executed.notebook.cells
                       for o in c.get("outputs", []))
     assert "✓ gradient_norms_by_lag matches" in printed

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from small_parameters import SMALL_PARAMETERS
 
 from rnncourse.checks import check_lstm_step
 from rnncourse.checks.ch03 import MISTAKES, numpy_lstm_step
@@ -14,13 +13,13 @@ SOLUTION = "solutions/ch03_lstm.ipynb"
 
 
 @pytest.fixture(scope="module")
-def chapter(run_notebook):
-    return run_notebook(CHAPTER, **SMALL_PARAMETERS[CHAPTER])
+def chapter(small_run):
+    return small_run(CHAPTER)
 
 
 @pytest.fixture(scope="module")
-def solution(run_notebook):
-    return run_notebook(SOLUTION, **SMALL_PARAMETERS[SOLUTION])
+def solution(small_run):
+    return small_run(SOLUTION)
 
 
 def test_numpy_lstm_equals_keras(chapter):

@@ -14,13 +14,13 @@ SOLUTION = "solutions/ch04_gru.ipynb"
 
 
 @pytest.fixture(scope="module")
-def chapter(run_notebook):
-    return run_notebook(CHAPTER, **SMALL_PARAMETERS[CHAPTER])
+def chapter(small_run):
+    return small_run(CHAPTER)
 
 
 @pytest.fixture(scope="module")
-def solution(run_notebook):
-    return run_notebook(SOLUTION, **SMALL_PARAMETERS[SOLUTION])
+def solution(small_run):
+    return small_run(SOLUTION)
 
 
 def test_numpy_gru_equals_keras_in_both_variants(chapter):

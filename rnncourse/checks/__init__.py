@@ -5,5 +5,9 @@ right, and raises ``AssertionError`` saying what is wrong when it is not.
 """
 
 from rnncourse.checks.ch01 import check_rnn_forward, check_rnn_step
+from rnncourse.checks.ch02 import check_clip_by_global_norm, check_gradient_norms
+from rnncourse.checks.ch03 import check_lstm_step
+from rnncourse.checks.ch04 import check_gru_step
 
-__all__ = ["check_rnn_step", "check_rnn_forward"]
+__all__ = ["check_rnn_step", "check_rnn_forward", "check_gradient_norms",
+           "check_clip_by_global_norm", "check_lstm_step", "check_gru_step"]

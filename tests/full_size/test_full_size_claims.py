@@ -23,3 +23,41 @@ def test_ch01_rnn_solves_the_running_sum_and_memoryless_cannot(chapter1):
     mse = chapter1["task_test_mse"]
     assert mse["SimpleRNN"] < 0.05 * mse["memoryless"]  # "far below"
     assert mse["memoryless"] > 0.8 * mse["predict zero"]  # "close to chance level"
+
+
+@pytest.fixture(scope="module")
+def chapter2():
+    return full_size_values("chapters/ch02_bptt.ipynb")
+
+
+def test_ch02_tape_equals_the_product_of_jacobians(chapter2):
+    assert chapter2["tape_numpy_relative_error"] < 1e-6
+
+
+def test_ch02_gradient_vanishes_below_and_explodes_above_radius_one(chapter2):
+    assert chapter2["norm_longest_lag_small_radius"] < 1e-6
+    assert chapter2["norm_longest_lag_large_radius"] > 1.0
+
+
+def test_ch02_simplernn_fails_the_long_range_task_that_gated_layers_solve(chapter2):
+    chance = chapter2["accuracy_chance"]
+    longest = max(row["length"] for row in chapter2["long_range_table"])
+    at_longest = {row["layer"]: row["accuracy"] for row in chapter2["long_range_table"]
+                  if row["length"] == longest}
+    assert at_longest["SimpleRNN"] < chance + 0.1
+    assert at_longest["LSTM"] > chance + 0.4 and at_longest["GRU"] > chance + 0.4
+
+
+@pytest.mark.parametrize("notebook, keys", [
+    ("chapters/ch03_lstm.ipynb",
+     ["gate_by_gate_max_abs_diff", "lstm_max_abs_diff", "imdb_state_max_abs_diff"]),
+    ("chapters/ch04_gru.ipynb", ["gru_max_abs_diff", "gru_textbook_max_abs_diff"]),
+])
+def test_ch03_ch04_numpy_gates_equal_keras(notebook, keys):
+    values = full_size_values(notebook)
+    for key in keys:
+        assert values[key] < 1e-5, key
+
+
+def test_ch04_reset_variants_are_different_functions():
+    assert full_size_values("chapters/ch04_gru.ipynb")["reset_variants_max_diff"] > 1e-3

@@ -61,3 +61,18 @@ def test_ch03_ch04_numpy_gates_equal_keras(notebook, keys):
 
 def test_ch04_reset_variants_are_different_functions():
     assert full_size_values("chapters/ch04_gru.ipynb")["reset_variants_max_diff"] > 1e-3
+
+
+@pytest.fixture(scope="module")
+def chapter5():
+    return full_size_values("chapters/ch05_imdb_sentiment.ipynb")
+
+
+def test_ch05_default_run_clears_the_accuracy_floor(chapter5):
+    """The floor for the chapter's default run; the 89% goal lives in `make bench`."""
+    assert chapter5["n_test"] == 25_000
+    assert chapter5["test_accuracy"] >= 0.86
+
+
+def test_ch05_comparison_table_has_every_model(chapter5):
+    assert len(chapter5["comparison"]) >= 5

@@ -1,0 +1,442 @@
+"""Chapter 5's sentiment pipeline: reviews to integers, batches, models, predictions.
+
+The chapter, its exercise and the benchmark (``bench/imdb_bench.py``) share this code, so
+that the model the chapter trains is the model the benchmark times.
+
+- Text to integers: ``make_vectorizer`` adapts a ``TextVectorization`` layer (id 0 is
+  padding, id 1 the out-of-vocabulary token); ``encode`` turns reviews into unpadded id
+  arrays; ``pad`` pads or truncates them to one length, keeping the *end* of a long review.
+- Batches: ``make_dataset`` builds a ``tf.data`` pipeline, optionally grouping reviews of
+  similar length so that each batch is padded only to its own longest review.
+- Models: ``build_classifier`` (Embedding → recurrent layer → Dense → sigmoid),
+  ``make_tfidf_baseline`` (bag of word and bigram tf-idf → Dense → sigmoid, streamed),
+  ``end_to_end`` (raw strings in, probability out; ``LastTokens`` does the truncation).
+- Use: ``predict_sentiment(model, texts)``.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+# Keras warns on every fit() with a tf.data pipeline that its own shuffle flag is ignored;
+# the pipelines here shuffle themselves, so the warning is noise in every notebook.
+warnings.filterwarnings("ignore", message="`shuffle=True` was passed, but will be ignored",
+                        category=UserWarning)
+# Batches of different widths make TensorFlow retrace a model's functions a few times;
+# its notice about that ("triggered tf.function retracing") is expected here.
+tf.get_logger().setLevel("ERROR")
+
+#: The chapter's final model and its training budget; the benchmark reads the same values.
+FINAL = {
+    "vocab_size": 20_000,
+    "max_length": 400,
+    "embedding_dim": 64,
+    "units": 64,
+    "dropout": 0.3,
+    "word_dropout": 0.3,
+    "batch_size": 128,
+    "epochs": 6,
+    "learning_rate": 2e-3,
+    "learning_rate_decay": 0.6,
+    "clipnorm": 1.0,
+    "ema_momentum": 0.99,
+    "validation_size": 2_500,
+}
+
+#: The recurrent layers the comparison uses, by name.
+RECURRENT_KINDS = ("SimpleRNN", "LSTM", "GRU", "BiLSTM")
+PADDING_CHOICES = ("pre", "post")
+
+
+# ---------------------------------------------------------------------------------------
+# Text to integers
+
+
+def make_vectorizer(texts: Sequence[str], vocab_size: int,
+                    batch_size: int = 1024) -> keras.layers.TextVectorization:
+    """A ``TextVectorization`` layer adapted to ``texts``: lower-case, no punctuation.
+
+    It maps a batch of strings ``(batch,)`` to integer ids ``(batch, longest)``, padded
+    with 0 at the end; id 1 stands for every word outside the ``vocab_size - 2`` most
+    frequent ones (out of vocabulary, "[UNK]").
+    """
+    if vocab_size < 3:
+        raise ValueError(f"vocab_size must be at least 3 (padding, [UNK], one word), "
+                         f"got {vocab_size}")
+    vectorizer = keras.layers.TextVectorization(max_tokens=vocab_size)
+    vectorizer.adapt(tf.data.Dataset.from_tensor_slices(list(texts)).batch(batch_size))
+    drop_unsavable_words(vectorizer)
+    return vectorizer
+
+
+def drop_unsavable_words(vectorizer) -> list[str]:
+    """Remove vocabulary words that a saved model could not load again; return them.
+
+    Keras writes the vocabulary into the ``.keras`` file one word per line and reads it
+    back with ``str.splitlines``, which also breaks lines at rarer characters such as
+    ``"\x85"`` (an ellipsis in an old Windows encoding, frequent in IMDB reviews). Such
+    a word comes back as two, and loading fails. Without it, the word becomes ``[UNK]``.
+    """
+    vocabulary = [str(word) for word in vectorizer.get_vocabulary()]
+    unsavable = [word for word in vocabulary[2:] if word.splitlines() != [word]]
+    if unsavable:
+        vectorizer.set_vocabulary([w for w in vocabulary[2:] if w not in unsavable])
+    return unsavable
+
+
+def encode(vectorizer, texts: Sequence[str], batch_size: int = 1024) -> list[np.ndarray]:
+    """Token ids of every text, without padding: a list of int32 arrays (one per text)."""
+    sequences = []
+    for start in range(0, len(texts), batch_size):
+        ids = np.asarray(vectorizer(tf.constant(list(texts[start:start + batch_size]))))
+        sequences += [row[row != 0].astype(np.int32) for row in ids]
+    return sequences
+
+
+def decode(vectorizer, ids) -> str:
+    """The words behind a sequence of ids (padding, id 0, is left out)."""
+    vocabulary = vectorizer.get_vocabulary()
+    return " ".join(vocabulary[int(i)] for i in np.asarray(ids).ravel() if int(i) != 0)
+
+
+def pad(sequences: Sequence[np.ndarray], max_length: int, padding: str = "pre") -> np.ndarray:
+    """Stack sequences into ``(len(sequences), max_length)`` int32 ids.
+
+    Longer sequences keep their *last* ``max_length`` ids (a review's verdict tends to
+    come at its end); shorter ones are filled with 0 before (``"pre"``) or after
+    (``"post"``) the words.
+    """
+    _check_choice("padding", padding, PADDING_CHOICES)
+    if max_length < 1:
+        raise ValueError(f"max_length must be a positive integer, got {max_length}")
+    return keras.utils.pad_sequences(list(sequences), maxlen=max_length, dtype="int32",
+                                     padding=padding, truncating="pre")
+
+
+def make_dataset(sequences: Sequence[np.ndarray], labels, *, batch_size: int,
+                 max_length: int, padding: str = "pre", bucket: bool = True,
+                 shuffle: bool = False, seed: int = 0) -> tf.data.Dataset:
+    """A ``tf.data`` pipeline of ``(ids (batch, time), labels (batch,))`` batches.
+
+    ``bucket=False``: every batch is padded to ``max_length`` (``time = max_length``).
+    ``bucket=True``: reviews are sorted by length and cut into batches, each padded only
+    to its own longest review (at most ``max_length``), so a recurrent layer runs
+    far fewer steps over padding; ``shuffle`` then shuffles the order of the batches (a
+    fresh order every epoch), not the reviews inside a batch.
+    """
+    labels = np.asarray(labels, dtype=np.float32)
+    if len(sequences) != len(labels):
+        raise ValueError(f"{len(sequences)} sequences but {len(labels)} labels")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
+    if not bucket:
+        dataset = tf.data.Dataset.from_tensor_slices(
+            (pad(sequences, max_length, padding), labels))
+        if shuffle:
+            dataset = dataset.shuffle(len(labels), seed=seed, reshuffle_each_iteration=True)
+        return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    lengths = np.minimum([len(s) for s in sequences], max_length)
+    order = np.argsort(lengths, kind="stable")
+    batches = []
+    for start in range(0, len(order), batch_size):
+        picked = order[start:start + batch_size]
+        width = max(1, int(lengths[picked].max()))
+        batches.append((pad([sequences[i] for i in picked], width, padding), labels[picked]))
+    epoch = [0]
+
+    def generate():
+        rng = np.random.default_rng([seed, epoch[0]])
+        epoch[0] += 1
+        for index in (rng.permutation(len(batches)) if shuffle else range(len(batches))):
+            yield batches[index]
+
+    signature = (tf.TensorSpec((None, None), tf.int32), tf.TensorSpec((None,), tf.float32))
+    dataset = tf.data.Dataset.from_generator(generate, output_signature=signature)
+    # Every batch is known in advance: tell Keras how many there are per epoch.
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(len(batches)))
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+# ---------------------------------------------------------------------------------------
+# Models
+
+
+def recurrent_layer(kind: str, units: int):
+    """A fresh recurrent layer by name: SimpleRNN, LSTM, GRU, or BiLSTM (bidirectional)."""
+    _check_choice("kind", kind, RECURRENT_KINDS)
+    if kind == "BiLSTM":
+        return keras.layers.Bidirectional(keras.layers.LSTM(units), name="bilstm")
+    return getattr(keras.layers, kind)(units, name=kind.lower())
+
+
+def build_classifier(kind: str = "LSTM", *, vocab_size: int, embedding_dim: int, units: int,
+                     mask_zero: bool = True, dropout: float = 0.0, word_dropout: float = 0.0,
+                     learning_rate: float = 1e-3, learning_rate_decay: float | None = None,
+                     clipnorm: float | None = None, ema_momentum: float | None = None,
+                     steps_per_epoch: int | None = None, **_ignored) -> keras.Model:
+    """Embedding → ``kind`` recurrent layer → Dense(1, sigmoid), compiled with Adam.
+
+    Input: ids ``(batch, time)``; output: probability of "positive" ``(batch, 1)``.
+    During training, ``dropout`` zeroes single embedding values and ``word_dropout``
+    whole word vectors (the same word position in every feature). The optimizer: see
+    ``compile_classifier``. Extra keyword arguments (the rest of
+    ``FINAL``) are ignored, so ``build_classifier(**FINAL, steps_per_epoch=...)`` works.
+    """
+    ids = keras.Input(shape=(None,), dtype="int32", name="ids")
+    x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero,
+                               name="embedding")(ids)
+    if dropout:
+        x = keras.layers.Dropout(dropout, name="dropout")(x)
+    if word_dropout:
+        x = keras.layers.Dropout(word_dropout, noise_shape=(None, None, 1),
+                                 name="word_dropout")(x)
+    x = recurrent_layer(kind, units)(x)
+    probability = keras.layers.Dense(1, activation="sigmoid", name="positive")(x)
+    model = keras.Model(ids, probability, name=kind.lower() + "_classifier")
+    compile_classifier(model, learning_rate, clipnorm=clipnorm, ema_momentum=ema_momentum,
+                       learning_rate_decay=learning_rate_decay,
+                       steps_per_epoch=steps_per_epoch)
+    return model
+
+
+def compile_classifier(model: keras.Model, learning_rate: float = 1e-3, *,
+                       clipnorm: float | None = None, ema_momentum: float | None = None,
+                       learning_rate_decay: float | None = None,
+                       steps_per_epoch: int | None = None) -> keras.Model:
+    """Adam on binary cross-entropy, reporting accuracy.
+
+    ``clipnorm``: gradient clipping. ``learning_rate_decay``: the learning rate is
+    multiplied by this factor per epoch (smoothly, update by update). ``ema_momentum``:
+    Adam also keeps an exponential moving average of the weights and, at the end of each
+    epoch, replaces the weights by that average, so validation and the final model use
+    averaged weights. The last two need ``steps_per_epoch``.
+    """
+    if (ema_momentum is not None or learning_rate_decay is not None) and not steps_per_epoch:
+        raise ValueError("weight averaging (ema_momentum) and learning_rate_decay need "
+                         "steps_per_epoch")
+    if learning_rate_decay is not None:
+        learning_rate = keras.optimizers.schedules.ExponentialDecay(
+            learning_rate, decay_steps=steps_per_epoch, decay_rate=learning_rate_decay)
+    optimizer = keras.optimizers.Adam(
+        learning_rate, clipnorm=clipnorm, use_ema=ema_momentum is not None,
+        ema_momentum=ema_momentum or 0.99, ema_overwrite_frequency=steps_per_epoch)
+    model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def make_tfidf_baseline(texts: Sequence[str], vocab_size: int, *, ngrams: int = 2,
+                        learning_rate: float = 1e-2,
+                        batch_size: int = 1024) -> tuple[keras.layers.TextVectorization,
+                                                         keras.Model]:
+    """A linear model on tf-idf weights of words and word pairs: ``(vectorizer, model)``.
+
+    The vectorizer maps strings ``(batch,)`` to tf-idf vectors ``(batch, vocab_size)``;
+    the model is a single Dense(1, sigmoid) on them (logistic regression). Use
+    ``tfidf_dataset`` to stream the vectors: a dense tf-idf matrix of the whole training
+    set would take ``25,000 × vocab_size × 4`` bytes.
+    """
+    vectorizer = keras.layers.TextVectorization(max_tokens=vocab_size, ngrams=ngrams,
+                                                output_mode="tf_idf")
+    vectorizer.adapt(tf.data.Dataset.from_tensor_slices(list(texts)).batch(batch_size))
+    features = keras.Input(shape=(vocab_size,), name="tfidf")
+    probability = keras.layers.Dense(1, activation="sigmoid", name="positive")(features)
+    model = keras.Model(features, probability, name="tfidf_logistic")
+    compile_classifier(model, learning_rate)
+    return vectorizer, model
+
+
+def tfidf_dataset(vectorizer, texts: Sequence[str], labels, *, batch_size: int,
+                  shuffle: bool = False, seed: int = 0) -> tf.data.Dataset:
+    """Batches of ``(tf-idf (batch, vocab_size), labels (batch,))``, computed on the fly."""
+    dataset = tf.data.Dataset.from_tensor_slices(
+        (list(texts), np.asarray(labels, dtype=np.float32)))
+    if shuffle:
+        dataset = dataset.shuffle(len(texts), seed=seed, reshuffle_each_iteration=True)
+    return (dataset.batch(batch_size)
+            .map(lambda t, y: (vectorizer(t), y), num_parallel_calls=tf.data.AUTOTUNE)
+            .prefetch(tf.data.AUTOTUNE))
+
+
+@keras.saving.register_keras_serializable(package="rnncourse")
+class LastTokens(keras.layers.Layer):
+    """Keep each row's last ``max_length`` non-zero ids, padded with zeros in front.
+
+    Input: ids ``(batch, time)`` padded with 0 at the end, as ``TextVectorization``
+    returns them; output: ``(batch, max_length)``, the same as ``pad(..., "pre")``.
+    """
+
+    def __init__(self, max_length: int, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = int(max_length)
+
+    def call(self, ids):
+        ids = ops.pad(ops.convert_to_tensor(ids), [[0, 0], [0, 1]])  # never zero-width
+        count = ops.sum(ops.cast(ops.not_equal(ids, 0), "int32"), axis=1, keepdims=True)
+        source = count - self.max_length + ops.arange(self.max_length, dtype="int32")[None]
+        picked = ops.take_along_axis(ids, ops.clip(source, 0, ops.shape(ids)[1] - 1), axis=1)
+        return ops.where(source >= 0, picked, ops.zeros_like(picked))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.max_length)
+
+    def get_config(self):
+        return {**super().get_config(), "max_length": self.max_length}
+
+
+def end_to_end(vectorizer, model: keras.Model, max_length: int) -> keras.Model:
+    """A model from raw review strings ``(batch,)`` to probabilities ``(batch, 1)``.
+
+    It chains ``vectorizer``, ``LastTokens(max_length)`` (the same truncation and padding
+    as ``pad(..., "pre")``) and the trained ``model``; it can be saved as ``.keras``.
+    """
+    texts = keras.Input(shape=(), dtype="string", name="review")
+    ids = LastTokens(max_length, name="last_tokens")(vectorizer(texts))
+    # The same layers and weights, without the training state (optimizer) of ``model``.
+    classifier = keras.Model(model.inputs, model.outputs, name=model.name)
+    return keras.Model(texts, classifier(ids), name="review_to_sentiment")
+
+
+def predict_sentiment(model: keras.Model, texts) -> float | np.ndarray:
+    """Probability that each review is positive, from a model that takes raw strings.
+
+    ``texts``: one string (returns a float) or a list/tuple/array of strings (returns a
+    float array of the same length; an empty list gives an empty array). A review longer
+    than the model's ``max_length`` is truncated to its last words. Raises ``TypeError``
+    for anything that is not a string, and ``ValueError`` for a review with no words at
+    all (empty, only spaces or punctuation): the model would answer with its bias alone,
+    a number that means nothing.
+    """
+    single = isinstance(texts, str)
+    if single:
+        texts = [texts]
+    elif isinstance(texts, (bytes, dict)) or not isinstance(texts, (Sequence, np.ndarray)):
+        raise TypeError("texts must be a string or a list of strings, got "
+                        f"{type(texts).__name__}")
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"review {i} is a {type(text).__name__}, not a string: "
+                            f"{text!r:.60}")
+    if not texts:
+        return np.zeros(0, dtype=np.float32)
+    vectorizer = next((layer for layer in model.layers
+                       if isinstance(layer, keras.layers.TextVectorization)), None)
+    if vectorizer is None:
+        raise TypeError("predict_sentiment needs a model that takes raw strings (with a "
+                        "TextVectorization layer inside, see end_to_end), got "
+                        f"{model.name!r}")
+    empty = [i for i, ids in enumerate(encode(vectorizer, texts)) if len(ids) == 0]
+    if empty:
+        raise ValueError(f"review(s) {empty[:5]} contain no words (empty, or only spaces "
+                         "and punctuation); there is nothing to classify")
+    probabilities = np.asarray(model.predict(tf.constant(texts), verbose=0),
+                               dtype=np.float32).reshape(-1)
+    return float(probabilities[0]) if single else probabilities
+
+
+# ---------------------------------------------------------------------------------------
+# Training and measuring
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Records the wall-clock seconds of every training epoch in ``self.seconds``."""
+
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+def early_stopping(patience: int = 1) -> keras.callbacks.EarlyStopping:
+    """Stop when validation accuracy stops improving; keep the best epoch's weights."""
+    return keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max",
+                                         patience=patience, restore_best_weights=True)
+
+
+def fit_recurrent(kind: str, fit: tuple, validation: tuple, *, config: dict,
+                  epochs: int, seed: int = 0, padding: str = "pre", mask_zero: bool = True,
+                  bucket: bool = True, patience: int = 1):
+    """Build and train ``build_classifier(kind, **config)`` as the chapter trains its model.
+
+    ``fit`` and ``validation`` are ``(sequences, labels)`` pairs; training stops early when
+    validation accuracy stops improving (the best epoch's weights are kept). Returns
+    ``(model, history, timer)``; ``timer.seconds`` holds each epoch's wall time.
+    """
+    batches = {"batch_size": config["batch_size"], "max_length": config["max_length"],
+               "padding": padding, "bucket": bucket}
+    fit_data = make_dataset(*fit, shuffle=True, seed=seed, **batches)
+    validation_data = make_dataset(*validation, **batches)
+    keras.utils.set_random_seed(seed)
+    model = build_classifier(kind, mask_zero=mask_zero,
+                             steps_per_epoch=int(fit_data.cardinality()), **config)
+    timer = EpochTimer()
+    history = model.fit(fit_data, validation_data=validation_data, epochs=epochs, verbose=0,
+                        callbacks=[early_stopping(patience), timer])
+    return model, history, timer
+
+
+def fit_tfidf(fit: tuple, validation: tuple, *, vocab_size: int, epochs: int,
+              batch_size: int, seed: int = 0, ngrams: int = 2, learning_rate: float = 1e-2,
+              patience: int = 1):
+    """Adapt and train the tf-idf baseline on ``(texts, labels)`` pairs, like ``fit_recurrent``.
+
+    Returns ``(vectorizer, model, history, timer)``.
+    """
+    keras.utils.set_random_seed(seed)
+    vectorizer, model = make_tfidf_baseline(fit[0], vocab_size, ngrams=ngrams,
+                                            learning_rate=learning_rate)
+    fit_data = tfidf_dataset(vectorizer, *fit, batch_size=batch_size, shuffle=True, seed=seed)
+    validation_data = tfidf_dataset(vectorizer, *validation, batch_size=batch_size)
+    timer = EpochTimer()
+    history = model.fit(fit_data, validation_data=validation_data, epochs=epochs, verbose=0,
+                        callbacks=[early_stopping(patience), timer])
+    return vectorizer, model, history, timer
+
+
+def predict_probabilities(model: keras.Model, sequences: Sequence[np.ndarray], *,
+                          max_length: int, batch_size: int = 256,
+                          padding: str = "pre") -> np.ndarray:
+    """The model's probability for every sequence, in the order given: ``(len(sequences),)``.
+
+    The sequences are batched by length (as in training) and the results put back in order.
+    """
+    lengths = np.minimum([len(s) for s in sequences], max_length)
+    order = np.argsort(lengths, kind="stable")
+    probabilities = np.empty(len(sequences), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        picked = order[start:start + batch_size]
+        width = max(1, int(lengths[picked].max()))
+        ids = pad([sequences[i] for i in picked], width, padding)
+        probabilities[picked] = np.asarray(model.predict_on_batch(ids)).reshape(-1)
+    return probabilities
+
+
+def accuracy(model: keras.Model, dataset) -> float:
+    """Fraction of correct predictions (probability > 0.5 means positive) on a dataset."""
+    correct = total = 0
+    for inputs, labels in dataset:
+        predicted = np.asarray(model.predict_on_batch(inputs)).reshape(-1) > 0.5
+        correct += int(np.sum(predicted == (np.asarray(labels).reshape(-1) > 0.5)))
+        total += len(predicted)
+    return correct / total
+
+
+def parameter_count(model: keras.Model) -> int:
+    return int(sum(np.prod(w.shape) for w in model.trainable_weights))
+
+
+def _check_choice(name: str, value, choices) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, "
+                         f"got {value!r}")

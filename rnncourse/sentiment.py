@@ -232,7 +232,7 @@ def compile_classifier(model: keras.Model, learning_rate: float = 1e-3, *,
 
 
 def make_tfidf_baseline(texts: Sequence[str], vocab_size: int, *, ngrams: int = 2,
-                        learning_rate: float = 1e-2,
+                        learning_rate: float = 1e-3,
                         batch_size: int = 1024) -> tuple[keras.layers.TextVectorization,
                                                          keras.Model]:
     """A linear model on tf-idf weights of words and word pairs: ``(vectorizer, model)``.
@@ -387,7 +387,7 @@ def fit_recurrent(kind: str, fit: tuple, validation: tuple, *, config: dict,
 
 
 def fit_tfidf(fit: tuple, validation: tuple, *, vocab_size: int, epochs: int,
-              batch_size: int, seed: int = 0, ngrams: int = 2, learning_rate: float = 1e-2,
+              batch_size: int, seed: int = 0, ngrams: int = 2, learning_rate: float = 1e-3,
               patience: int = 1):
     """Adapt and train the tf-idf baseline on ``(texts, labels)`` pairs, like ``fit_recurrent``.
 

@@ -28,7 +28,8 @@ SMALL_PARAMETERS = {
     "chapters/ch05_imdb_sentiment.ipynb": {
         "SUBSAMPLE": 600, "VALIDATION_SIZE": 100, "VOCAB_SIZE": 1000, "MAX_LENGTH": 60,
         "EMBEDDING_DIM": 8, "UNITS": 8, "BATCH_SIZE": 64, "EPOCHS": 1,
-        "EXPERIMENT_SIZE": 200, "EXPERIMENT_EPOCHS": 1, "COMPARE_TEST_SIZE": 100,
+        "EXPERIMENT_SIZE": 200, "EXPERIMENT_EPOCHS": 1, "EXPERIMENT_LENGTH": 60,
+        "COMPARE_TEST_SIZE": 100,
         "TFIDF_VOCAB_SIZE": 1000, "MISTAKES_SHOWN": 2,
     },
     "solutions/ch05_imdb_sentiment.ipynb": {

@@ -54,7 +54,8 @@ def check_imdb_classifier(model, history, train, validation, test, *,
             f"{min_accuracy:.2f}" + (" — no better than guessing, as an untrained model "
                                      "does" if val_accuracy < 0.6 else "")
             + ". Train the model (model.fit) before checking it, for enough epochs, and "
-            "check the learning rate.")
+            "check the learning rate. If you pad after the words (post-padding), the "
+            "embedding needs mask_zero=True: chapter 5, section 4.")
 
     test_probabilities, test_labels, test_prints = _predict(model, test, "test")
     test_accuracy = _accuracy(test_probabilities, test_labels)

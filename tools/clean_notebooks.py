@@ -1,6 +1,8 @@
 """Normalise notebooks for git: no outputs, no execution counts, one kernel, no editor noise.
 
-Usage: python tools/clean_notebooks.py [NOTEBOOK ...]   (default: every course notebook)
+Usage: python tools/clean_notebooks.py [NOTEBOOK ...]
+
+Default: every chapter and solution (the exercises are generated from the solutions).
 """
 
 from __future__ import annotations
@@ -31,8 +33,12 @@ def clean(notebook) -> None:
 
 
 def main(paths: list[str]) -> int:
+    missing = [p for p in paths if not Path(p).is_file()]
+    if missing:
+        print(__doc__.strip(), f"\n\nnot a notebook file: {', '.join(missing)}", file=sys.stderr)
+        return 2
     targets = [Path(p) for p in paths] or sorted(
-        p for d in ("chapters", "solutions", "exercises") for p in (ROOT / d).glob("*.ipynb"))
+        p for d in ("chapters", "solutions") for p in (ROOT / d).glob("*.ipynb"))
     for path in targets:
         notebook = nbformat.read(path, as_version=4)
         clean(notebook)

@@ -76,3 +76,20 @@ def test_ch05_default_run_clears_the_accuracy_floor(chapter5):
 
 def test_ch05_comparison_table_has_every_model(chapter5):
     assert len(chapter5["comparison"]) >= 5
+
+
+def test_ch05_padding_claims_hold_at_full_size(chapter5):
+    """Section 4 and the summary: post-padding without a mask loses much of the accuracy."""
+    assert chapter5["post_accuracy"] < min(chapter5["pre_accuracy"],
+                                           chapter5["mask_accuracy"]) - 0.1
+    assert chapter5["mask_padding_difference"] < 1e-5
+
+
+def test_ch05_prose_claims_about_cost_and_size(chapter5):
+    assert chapter5["bucketed_step_share"] < 0.6  # "the LSTM then runs far fewer steps"
+    assert chapter5["embedding_parameter_share"] > 0.5  # "the embedding holds most"
+
+
+def test_ch05_baseline_is_a_match_for_the_lstm(chapter5):
+    """Section 7 calls the tf-idf baseline on all the data "a match" for the LSTM."""
+    assert chapter5["baseline_full_vs_lstm"] in ("about as accurate as", "more accurate than")

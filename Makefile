@@ -17,7 +17,7 @@ help:
 	@echo "make test       lint, unit tests, notebook runs (nbval + papermill), site checks"
 	@echo "make lab        JupyterLab with the course's environment"
 	@echo "make exercises  regenerate exercises/ from solutions/"
-	@echo "make bench      chapter 5 benchmark (accuracy, parameters, time) to bench/results/"
+	@echo "make bench      chapter 6 benchmark (accuracy, parameters, time) to bench/results/"
 
 venv: $(STAMP)
 
@@ -57,7 +57,7 @@ site-deps: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
-# Chapter 5's benchmark on the full data: accuracy, parameters, training time per model
+# Chapter 6's benchmark on the full data: accuracy, parameters, training time per model
 # (median of REPEATS runs), JSON in bench/results/. Takes a while; not part of `make test`.
 REPEATS ?= 3
 bench: $(STAMP)

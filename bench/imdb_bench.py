@@ -1,6 +1,6 @@
-"""Chapter 5's benchmark: the IMDB classifiers on all the data, accuracy and time.
+"""Chapter 6's benchmark: the IMDB classifiers on all the data, accuracy and time.
 
-Trains chapter 5's final model (Embedding → LSTM → Dense, ``rnncourse.sentiment.FINAL``)
+Trains chapter 6's final model (Embedding → LSTM → Dense, ``rnncourse.sentiment.FINAL``)
 and the models of its comparison table (tf-idf bigram logistic regression, SimpleRNN,
 GRU, bidirectional LSTM) on the full 25,000 training reviews (minus the validation split
 used for early stopping), scores them on the full 25,000 test reviews, and writes
@@ -15,7 +15,7 @@ Usage (from the repository root)::
 
     python bench/imdb_bench.py                     # all models, 3 runs each
     python bench/imdb_bench.py --models final --repeats 1
-    python bench/imdb_bench.py --notebooks         # also time chapter 5 and its solution
+    python bench/imdb_bench.py --notebooks         # also time chapter 6 and its solution
     python bench/imdb_bench.py --models final --set max_length=400   # a variant of FINAL
 """
 
@@ -35,7 +35,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-NOTEBOOKS = ["chapters/ch05_imdb_sentiment.ipynb", "solutions/ch05_imdb_sentiment.ipynb"]
+NOTEBOOKS = ["chapters/ch06_imdb_sentiment.ipynb", "solutions/ch06_imdb_sentiment.ipynb"]
 MODELS = ["final", "tfidf", "SimpleRNN", "GRU", "BiLSTM"]
 TITLES = {"final": "LSTM (final model)", "tfidf": "tf-idf bigrams + logistic",
           "SimpleRNN": "SimpleRNN", "GRU": "GRU", "BiLSTM": "BiLSTM"}
@@ -55,7 +55,7 @@ def main(argv=None) -> int:
                         help="default: FINAL['validation_size'] (scaled down with --subsample)")
     parser.add_argument("--tfidf-vocab-size", type=int, default=50_000)
     parser.add_argument("--notebooks", action="store_true",
-                        help="also execute chapter 5 and its solution at default parameters "
+                        help="also execute chapter 6 and its solution at default parameters "
                              "and record their wall time")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="change one value of the final configuration (FINAL) for this "
@@ -151,7 +151,7 @@ def machine_info(tf) -> dict:
 
 
 def prepare(sentiment, config, args):
-    """Load, vectorize and split the reviews exactly as chapter 5 does."""
+    """Load, vectorize and split the reviews exactly as chapter 6 does."""
     from rnncourse.data import load_imdb
 
     start = time.perf_counter()

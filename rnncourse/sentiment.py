@@ -1,4 +1,4 @@
-"""Chapter 5's sentiment pipeline: reviews to integers, batches, models, predictions.
+"""Chapter 6's sentiment pipeline: reviews to integers, batches, models, predictions.
 
 The chapter, its exercise and the benchmark (``bench/imdb_bench.py``) share this code, so
 that the model the chapter trains is the model the benchmark times.

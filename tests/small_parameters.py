@@ -25,14 +25,14 @@ SMALL_PARAMETERS = {
         "TASK_TRAIN": 128, "TASK_TEST": 64,
     },
     "solutions/ch04_gru.ipynb": {"TIME_STEPS": 4},
-    "chapters/ch05_imdb_sentiment.ipynb": {
+    "chapters/ch06_imdb_sentiment.ipynb": {
         "SUBSAMPLE": 600, "VALIDATION_SIZE": 100, "VOCAB_SIZE": 1000, "MAX_LENGTH": 60,
         "EMBEDDING_DIM": 8, "UNITS": 8, "BATCH_SIZE": 64, "EPOCHS": 1,
         "EXPERIMENT_SIZE": 200, "EXPERIMENT_EPOCHS": 1, "EXPERIMENT_LENGTH": 60,
         "COMPARE_TEST_SIZE": 100,
         "TFIDF_VOCAB_SIZE": 1000, "MISTAKES_SHOWN": 2,
     },
-    "solutions/ch05_imdb_sentiment.ipynb": {
+    "solutions/ch06_imdb_sentiment.ipynb": {
         "SUBSAMPLE": 1000, "VALIDATION_SIZE": 300, "VOCAB_SIZE": 3000, "MAX_LENGTH": 150,
         "EMBEDDING_DIM": 16, "UNITS": 16, "BATCH_SIZE": 32, "EPOCHS": 3, "MIN_ACCURACY": 0.55,
     },

@@ -64,32 +64,32 @@ def test_ch04_reset_variants_are_different_functions():
 
 
 @pytest.fixture(scope="module")
-def chapter5():
-    return full_size_values("chapters/ch05_imdb_sentiment.ipynb")
+def chapter6():
+    return full_size_values("chapters/ch06_imdb_sentiment.ipynb")
 
 
-def test_ch05_default_run_clears_the_accuracy_floor(chapter5):
+def test_ch06_default_run_clears_the_accuracy_floor(chapter6):
     """The floor for the chapter's default run; the 89% goal lives in `make bench`."""
-    assert chapter5["n_test"] == 25_000
-    assert chapter5["test_accuracy"] >= 0.86
+    assert chapter6["n_test"] == 25_000
+    assert chapter6["test_accuracy"] >= 0.86
 
 
-def test_ch05_comparison_table_has_every_model(chapter5):
-    assert len(chapter5["comparison"]) >= 5
+def test_ch06_comparison_table_has_every_model(chapter6):
+    assert len(chapter6["comparison"]) >= 5
 
 
-def test_ch05_padding_claims_hold_at_full_size(chapter5):
+def test_ch06_padding_claims_hold_at_full_size(chapter6):
     """Section 4 and the summary: post-padding without a mask loses much of the accuracy."""
-    assert chapter5["post_accuracy"] < min(chapter5["pre_accuracy"],
-                                           chapter5["mask_accuracy"]) - 0.1
-    assert chapter5["mask_padding_difference"] < 1e-5
+    assert chapter6["post_accuracy"] < min(chapter6["pre_accuracy"],
+                                           chapter6["mask_accuracy"]) - 0.1
+    assert chapter6["mask_padding_difference"] < 1e-5
 
 
-def test_ch05_prose_claims_about_cost_and_size(chapter5):
-    assert chapter5["bucketed_step_share"] < 0.6  # "the LSTM then runs far fewer steps"
-    assert chapter5["embedding_parameter_share"] > 0.5  # "the embedding holds most"
+def test_ch06_prose_claims_about_cost_and_size(chapter6):
+    assert chapter6["bucketed_step_share"] < 0.6  # "the LSTM then runs far fewer steps"
+    assert chapter6["embedding_parameter_share"] > 0.5  # "the embedding holds most"
 
 
-def test_ch05_baseline_is_a_match_for_the_lstm(chapter5):
+def test_ch06_baseline_is_a_match_for_the_lstm(chapter6):
     """Section 7 calls the tf-idf baseline on all the data "a match" for the LSTM."""
-    assert chapter5["baseline_full_vs_lstm"] in ("about as accurate as", "more accurate than")
+    assert chapter6["baseline_full_vs_lstm"] in ("about as accurate as", "more accurate than")

@@ -1,4 +1,4 @@
-"""Chapter 5 and its exercise: the recorded results, and the check's verdicts."""
+"""Chapter 6 and its exercise: the recorded results, and the check's verdicts."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from small_parameters import SMALL_PARAMETERS
 from rnncourse import sentiment
 from rnncourse.checks import check_imdb_classifier
 
-CHAPTER = "chapters/ch05_imdb_sentiment.ipynb"
-SOLUTION = "solutions/ch05_imdb_sentiment.ipynb"
+CHAPTER = "chapters/ch06_imdb_sentiment.ipynb"
+SOLUTION = "solutions/ch06_imdb_sentiment.ipynb"
 COMPARED = ["tf-idf bigrams + logistic", "SimpleRNN", "LSTM", "GRU", "BiLSTM"]
 
 

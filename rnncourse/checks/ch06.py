@@ -1,4 +1,4 @@
-"""Check for chapter 5's exercise: a trained IMDB classifier, evaluated honestly.
+"""Check for chapter 6's exercise: a trained IMDB classifier, evaluated honestly.
 
 ``check_imdb_classifier(model, history, train, validation, test)`` verifies three things:
 
@@ -55,7 +55,7 @@ def check_imdb_classifier(model, history, train, validation, test, *,
                                      "does" if val_accuracy < 0.6 else "")
             + ". Train the model (model.fit) before checking it, for enough epochs, and "
             "check the learning rate. If you pad after the words (post-padding), the "
-            "embedding needs mask_zero=True: chapter 5, section 4.")
+            "embedding needs mask_zero=True: chapter 6, section 4.")
 
     test_probabilities, test_labels, test_prints = _predict(model, test, "test")
     test_accuracy = _accuracy(test_probabilities, test_labels)

@@ -3,15 +3,57 @@
 A check compares the learner's function with an oracle (usually the Keras layer given the
 same weights) on several random cases. When they disagree, it does not stop at "wrong":
 it reports the case, the shapes, the largest error and where it is, and, when the output
-matches a known mistake ("suspect"), names that mistake.
+matches a known mistake ("suspect"), names that mistake. The full equation is a last
+resort: it is shown only when the learner asks for it by running the check again with
+``hint=True``.
+
+Failures raise :class:`CheckFailed`, which IPython shows as its message alone: a learner
+sees what went wrong, not a traceback through the grader's own source.
 """
 
 from __future__ import annotations
+
+import traceback
+from pathlib import Path
 
 import numpy as np
 
 RTOL = 1e-5
 ATOL = 1e-5
+_PACKAGE = str(Path(__file__).resolve().parents[1])
+
+
+class CheckFailed(AssertionError):
+    """A check's verdict. In IPython and Jupyter only the message is shown."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython calls this instead of formatting a traceback (InteractiveShell.showtraceback).
+        return [f"\x1b[1;31mCheck failed:\x1b[0m {self}"]
+
+
+class StillAStub(CheckFailed, NotImplementedError):
+    """The learner's function is still the exercise stub: a check failure that is also a
+    ``NotImplementedError``, the error the stub raised."""
+
+
+def _learner_frames(error: BaseException) -> str:
+    """The traceback lines of ``error`` that lie in the learner's code, not the package's."""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if not str(Path(frame.filename).resolve()).startswith(_PACKAGE)]
+    return "".join(traceback.format_list(frames))
+
+
+def _describe_arguments(args: tuple) -> str:
+    described = []
+    for arg in args:
+        shape = getattr(arg, "shape", None)
+        if shape is not None:
+            described.append(f"shape {tuple(int(n) for n in shape)}")
+        elif isinstance(arg, (list, tuple)):
+            described.append(f"{type(arg).__name__} of {len(arg)}")
+        else:
+            described.append(type(arg).__name__)
+    return ", ".join(described)
 
 
 def random_array(rng: np.random.Generator, *shape, scale: float = 1.0) -> np.ndarray:
@@ -19,43 +61,78 @@ def random_array(rng: np.random.Generator, *shape, scale: float = 1.0) -> np.nda
     return (scale * rng.standard_normal(shape)).astype(np.float32)
 
 
-def call_learner(fn, args: tuple, name: str):
-    """Call the learner's function, turning a stub's NotImplementedError into guidance."""
+def call_learner(fn, args: tuple, name: str, case: str = ""):
+    """Call the learner's function and return its result, or explain why there is none.
+
+    A stub's ``NotImplementedError`` becomes "write its body"; a ``None`` result becomes
+    "did you forget ``return``?"; any other exception raised inside the learner's code is
+    reported with the case and the shapes of the arguments, and the learner's own lines of
+    the traceback (none of the grader's).
+    """
+    where = f" ({case})" if case else ""
     try:
-        return fn(*args)
+        result = fn(*args)
     except NotImplementedError as error:
-        raise NotImplementedError(
+        raise StillAStub(
             f"{name} is still the exercise stub ({error}). Write its body, then run "
-            "this check again.") from error
+            "this check again.") from None
+    except Exception as error:  # noqa: BLE001 - any error in the learner's code is reported
+        lines = _learner_frames(error)
+        raise CheckFailed(
+            f"{name} raised {type(error).__name__}: {error}{where}, called with arguments "
+            f"of {_describe_arguments(args)}."
+            + (f"\nYour code, where it failed:\n{lines}" if lines else "")) from None
+    if result is None:
+        raise CheckFailed(f"{name} returned None{where}: did you forget `return`?")
+    return result
+
+
+def expect_tuple(value, length: int, what: str) -> tuple:
+    """Return ``value`` as a tuple of ``length`` items, or explain what it is instead."""
+    if value is None:
+        raise CheckFailed(f"{what} is None: did you forget `return`?")
+    if not isinstance(value, (tuple, list)):
+        raise CheckFailed(f"{what} should be a tuple of {length} items, got a "
+                          f"{type(value).__name__}.")
+    if len(value) != length:
+        raise CheckFailed(f"{what} should be a tuple of {length} items, got {len(value)}.")
+    for i, item in enumerate(value):
+        if item is None:
+            raise CheckFailed(f"item {i} of {what} is None: did you forget to compute it?")
+    return tuple(value)
 
 
 def as_array(value, what: str) -> np.ndarray:
     """Convert a NumPy/TensorFlow result to a float array, or explain why it cannot be."""
+    if value is None:
+        raise CheckFailed(f"{what} is None: did you forget `return`?")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as error:
-        raise AssertionError(
-            f"{what} should be an array, got {type(value).__name__}: {error}") from error
+        raise CheckFailed(
+            f"{what} should be an array, got {type(value).__name__}: {error}") from None
     return array
 
 
 def assert_matches(got, expected: np.ndarray, what: str, case: str,
                    suspects: dict[str, np.ndarray] | None = None,
-                   hint: str = "") -> float:
-    """Raise an explanatory AssertionError unless ``got`` equals ``expected``.
+                   hint: str = "", show_hint: bool = False) -> float:
+    """Raise an explanatory :class:`CheckFailed` unless ``got`` equals ``expected``.
 
-    ``suspects`` maps a description of a likely mistake to the output that mistake would
-    produce; if ``got`` equals one of them, the message names the mistake. Returns the
+    The message steps up: first what is wrong (shape, values, which case, where); then,
+    if ``got`` equals the output of a known mistake in ``suspects`` (description -> the
+    output that mistake produces), the mistake's name; the full ``hint`` only when
+    ``show_hint`` is true (the learner ran the check with ``hint=True``). Returns the
     largest absolute error, for the success message.
     """
     got = as_array(got, what)
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
-        raise AssertionError(
+        raise CheckFailed(
             f"{what} has shape {got.shape}, expected {expected.shape} ({case})."
-            + _shape_hint(got.shape, expected.shape) + (f" Hint: {hint}" if hint else ""))
+            + _shape_hint(got.shape, expected.shape) + _hint_text(hint, show_hint))
     if not np.all(np.isfinite(got)):
-        raise AssertionError(f"{what} contains NaN or infinity ({case}).")
+        raise CheckFailed(f"{what} contains NaN or infinity ({case}).")
     if np.allclose(got, expected, rtol=RTOL, atol=ATOL):
         return float(np.max(np.abs(got - expected), initial=0.0))
     error = np.abs(got - expected)
@@ -69,9 +146,16 @@ def assert_matches(got, expected: np.ndarray, what: str, case: str,
             message += f" Your output is exactly what you get if you {mistake}."
             break
     else:
-        if hint:
-            message += f" Hint: {hint}"
-    raise AssertionError(message)
+        message += _hint_text(hint, show_hint)
+    raise CheckFailed(message)
+
+
+def _hint_text(hint: str, show_hint: bool) -> str:
+    if not hint:
+        return ""
+    if show_hint:
+        return f" Hint: {hint}"
+    return " Run the check again with hint=True to see the equation it expects."
 
 
 def _shape_hint(got: tuple, expected: tuple) -> str:

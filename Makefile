@@ -36,16 +36,22 @@ lint: $(STAMP)
 exercises: $(STAMP)
 	$(BIN)/python -m rnncourse.exercises solutions exercises
 
-# nbval runs every notebook once at full size and hands its outputs to the book build
-# (conftest.py), so the book does not execute them again; the site tests read the book.
+# What `make test` runs, in order (CONTRIBUTING.md says what each stage covers and how long
+# it takes). Stage 1: the fast tests, every notebook's small papermill run and its claims,
+# and nbval's one full-size run of every notebook, whose outputs the root conftest.py hands
+# to the book build. Stage 2: the book, then the site in a browser and the claims checked
+# on the book's full-size run.
+NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=1800
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m rnncourse.exercises solutions exercises --check
 	$(BIN)/python tools/set_repository_url.py --check
-	$(BIN)/python -m pytest --ignore=tests/site --ignore=tests/full_size
+	$(BIN)/python -m pytest tests/package tests/checks tests/chapters -m "not full_size" \
+	  $(NBVAL) chapters solutions exercises
 	$(MAKE) book site-deps
 	$(BIN)/python tools/notebook_times.py
-	$(BIN)/python -m pytest tests/site tests/full_size
+	$(BIN)/python -m pytest tests/chapters -m full_size
+	$(BIN)/python -m pytest tests/site
 
 # The site checks need Debian's Chromium and the npm packages (axe-core, MathJax).
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo)

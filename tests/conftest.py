@@ -1,4 +1,7 @@
-"""Shared fixtures: run a notebook once per parameter set, however many tests read it."""
+"""Fixtures for every test folder: run a notebook once per parameter set, however many
+tests read it (``run_notebook``, ``small_run``), and read the book's full-size run
+(``full_size_values``). The root ``conftest.py`` is a different thing: the plugin that
+hands nbval's full-size outputs to the book build."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from notebooks import execute, recorded_values  # noqa: E402
+from notebooks import execute, full_size_values as read_full_size_values, recorded_values  # noqa: E402,I001
 from small_parameters import SMALL_PARAMETERS  # noqa: E402
 
 
@@ -46,3 +49,19 @@ def run_notebook(tmp_path_factory):
 def small_run(run_notebook):
     """``small_run(path)``: the notebook run with its small parameters (cached)."""
     return lambda notebook: run_notebook(notebook, **SMALL_PARAMETERS[notebook])
+
+
+@pytest.fixture(scope="session")
+def full_size_values():
+    """``full_size_values(path)``: the values the book's full-size run of ``path`` recorded.
+
+    Tests that use it are marked ``full_size``; ``make test`` runs them after the book build.
+    """
+    cache = {}
+
+    def read(notebook: str) -> dict:
+        if notebook not in cache:
+            cache[notebook] = read_full_size_values(notebook)
+        return cache[notebook]
+
+    return read

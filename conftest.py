@@ -6,16 +6,23 @@ the Jupyter Book execution cache (``_build/.jupyter_cache``), keyed exactly as t
 build keys it (code cells and kernel). The ``jupyter-book build`` that follows in
 ``make test`` then renders those outputs instead of executing each notebook a second time.
 Exercises are not cached: the book shows them unexecuted.
+
+It relies on two things other packages own: nbval's items carry ``test_outputs`` and
+``cell_num``, and jupyter-cache accepts a bundle with ``check_validity=False`` that the book
+(myst-nb) then matches. ``tests/package/test_book_cache_bridge.py`` pins both, so an upgrade
+that changes them fails loudly instead of making the book execute everything again.
+``RNNCOURSE_BOOK_CACHE`` moves the cache (that test uses it).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-BOOK_CACHE = ROOT / "_build" / ".jupyter_cache"
+BOOK_CACHE = Path(os.environ.get("RNNCOURSE_BOOK_CACHE", ROOT / "_build" / ".jupyter_cache"))
 CACHED_FOLDERS = ("chapters", "solutions")
 
 

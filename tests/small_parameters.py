@@ -8,7 +8,7 @@ SMALL_PARAMETERS = {
     "chapters/ch01_recurrent_loop.ipynb": {
         "TASK_TRAIN": 400, "TASK_TEST": 100, "TASK_LENGTH": 10, "TASK_EPOCHS": 8,
     },
-    "solutions/ch01_recurrent_loop.ipynb": {"DEMO_LENGTHS": [1, 3]},
+    "solutions/ch01_recurrent_loop.ipynb": {"DEMO_PADDING": [1, 3]},
     "chapters/ch02_bptt.ipynb": {
         "LENGTHS": [5, 30], "EPOCHS": 10, "N_TRAIN": 2000, "N_TEST": 500, "CLIP_STEPS": 100,
     },

@@ -10,14 +10,21 @@ that the model the chapter trains is the model the benchmark times.
   similar length so that each batch is padded only to its own longest review.
 - Models: ``build_classifier`` (Embedding → recurrent layer → Dense → sigmoid),
   ``make_tfidf_baseline`` (bag of word and bigram tf-idf → Dense → sigmoid, streamed),
-  ``end_to_end`` (raw strings in, probability out; ``LastTokens`` does the truncation).
+  ``end_to_end`` (raw strings in, probability out; ``CleanReviews`` removes the ``<br />``
+  tags as ``load_imdb`` does, ``LastTokens`` does the truncation).
 - Use: ``predict_sentiment(model, texts)``.
+- Comparing two models on the same reviews: ``mcnemar_p_value`` (paired, exact);
+  combining them: ``choose_combination_weight`` and ``combine_probabilities``.
+
+Padding goes *after* the words by default (``"post"``). With ``mask_zero=True`` that is
+the only layout a GPU accepts: Keras runs ``LSTM`` and ``GRU`` through cuDNN there, and
+cuDNN takes a mask only when every row is right-padded and none is fully masked.
 """
 
 from __future__ import annotations
 
+import math
 import time
-import warnings
 from collections.abc import Sequence
 
 import keras
@@ -25,10 +32,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-# Keras warns on every fit() with a tf.data pipeline that its own shuffle flag is ignored;
-# the pipelines here shuffle themselves, so the warning is noise in every notebook.
-warnings.filterwarnings("ignore", message="`shuffle=True` was passed, but will be ignored",
-                        category=UserWarning)
+from rnncourse.data import clean_review
+
 # Batches of different widths make TensorFlow retrace a model's functions a few times;
 # its notice about that ("triggered tf.function retracing") is expected here.
 tf.get_logger().setLevel("ERROR")
@@ -53,6 +58,9 @@ FINAL = {
 #: The recurrent layers the comparison uses, by name.
 RECURRENT_KINDS = ("SimpleRNN", "LSTM", "GRU", "BiLSTM")
 PADDING_CHOICES = ("pre", "post")
+#: The keys of a configuration such as ``FINAL`` that ``build_classifier`` takes.
+MODEL_OPTIONS = ("vocab_size", "embedding_dim", "units", "dropout", "word_dropout",
+                 "learning_rate", "learning_rate_decay", "clipnorm", "ema_momentum")
 
 
 # ---------------------------------------------------------------------------------------
@@ -106,12 +114,12 @@ def decode(vectorizer, ids) -> str:
     return " ".join(vocabulary[int(i)] for i in np.asarray(ids).ravel() if int(i) != 0)
 
 
-def pad(sequences: Sequence[np.ndarray], max_length: int, padding: str = "pre") -> np.ndarray:
+def pad(sequences: Sequence[np.ndarray], max_length: int, padding: str = "post") -> np.ndarray:
     """Stack sequences into ``(len(sequences), max_length)`` int32 ids.
 
-    Longer sequences keep their *last* ``max_length`` ids (a review's verdict tends to
-    come at its end); shorter ones are filled with 0 before (``"pre"``) or after
-    (``"post"``) the words.
+    Longer sequences keep their *last* ``max_length`` ids; shorter ones are filled with 0
+    after (``"post"``, the default: what cuDNN accepts with a mask) or before (``"pre"``)
+    the words.
     """
     _check_choice("padding", padding, PADDING_CHOICES)
     if max_length < 1:
@@ -121,7 +129,7 @@ def pad(sequences: Sequence[np.ndarray], max_length: int, padding: str = "pre") 
 
 
 def make_dataset(sequences: Sequence[np.ndarray], labels, *, batch_size: int,
-                 max_length: int, padding: str = "pre", bucket: bool = True,
+                 max_length: int, padding: str = "post", bucket: bool = True,
                  shuffle: bool = False, seed: int = 0) -> tf.data.Dataset:
     """A ``tf.data`` pipeline of ``(ids (batch, time), labels (batch,))`` batches.
 
@@ -129,13 +137,17 @@ def make_dataset(sequences: Sequence[np.ndarray], labels, *, batch_size: int,
     ``bucket=True``: reviews are sorted by length and cut into batches, each padded only
     to its own longest review (at most ``max_length``), so a recurrent layer runs
     far fewer steps over padding; ``shuffle`` then shuffles the order of the batches (a
-    fresh order every epoch), not the reviews inside a batch.
+    fresh order every epoch). The members of each batch stay the same every epoch.
+
+    Every sequence must hold at least one id: a row of padding alone would be fully
+    masked, which cuDNN refuses, and a model could only answer it with its bias.
     """
     labels = np.asarray(labels, dtype=np.float32)
     if len(sequences) != len(labels):
         raise ValueError(f"{len(sequences)} sequences but {len(labels)} labels")
     if batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
+    _check_not_empty(sequences)
     if not bucket:
         dataset = tf.data.Dataset.from_tensor_slices(
             (pad(sequences, max_length, padding), labels))
@@ -176,18 +188,23 @@ def recurrent_layer(kind: str, units: int):
     return getattr(keras.layers, kind)(units, name=kind.lower())
 
 
+def model_options(config: dict) -> dict:
+    """The entries of ``config`` (e.g. ``FINAL``) that ``build_classifier`` takes."""
+    return {key: value for key, value in config.items() if key in MODEL_OPTIONS}
+
+
 def build_classifier(kind: str = "LSTM", *, vocab_size: int, embedding_dim: int, units: int,
                      mask_zero: bool = True, dropout: float = 0.0, word_dropout: float = 0.0,
                      learning_rate: float = 1e-3, learning_rate_decay: float | None = None,
                      clipnorm: float | None = None, ema_momentum: float | None = None,
-                     steps_per_epoch: int | None = None, **_ignored) -> keras.Model:
+                     steps_per_epoch: int | None = None) -> keras.Model:
     """Embedding → ``kind`` recurrent layer → Dense(1, sigmoid), compiled with Adam.
 
     Input: ids ``(batch, time)``; output: probability of "positive" ``(batch, 1)``.
     During training, ``dropout`` zeroes single embedding values and ``word_dropout``
     whole word vectors (the same word position in every feature). The optimizer: see
-    ``compile_classifier``. Extra keyword arguments (the rest of
-    ``FINAL``) are ignored, so ``build_classifier(**FINAL, steps_per_epoch=...)`` works.
+    ``compile_classifier``. A misspelled keyword raises ``TypeError``; to build from a
+    whole configuration, use ``build_classifier(**model_options(FINAL), ...)``.
     """
     ids = keras.Input(shape=(None,), dtype="int32", name="ids")
     x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero,
@@ -212,11 +229,14 @@ def compile_classifier(model: keras.Model, learning_rate: float = 1e-3, *,
                        steps_per_epoch: int | None = None) -> keras.Model:
     """Adam on binary cross-entropy, reporting accuracy.
 
-    ``clipnorm``: gradient clipping. ``learning_rate_decay``: the learning rate is
-    multiplied by this factor per epoch (smoothly, update by update). ``ema_momentum``:
-    Adam also keeps an exponential moving average of the weights and, at the end of each
-    epoch, replaces the weights by that average, so validation and the final model use
-    averaged weights. The last two need ``steps_per_epoch``.
+    ``clipnorm``: gradient clipping by the *global* norm: when the norm of all gradient
+    tensors taken together exceeds it, every tensor is scaled by the same factor, so the
+    update keeps its direction (Keras' ``global_clipnorm``). ``learning_rate_decay``: the
+    learning rate is multiplied by this factor per epoch (smoothly, update by update).
+    ``ema_momentum``: Adam also keeps an exponential moving average of the weights and, at
+    the end of each epoch, *overwrites* the weights with that average, so training goes on
+    from the average, and validation and the final model use averaged weights. The last
+    two need ``steps_per_epoch``.
     """
     if (ema_momentum is not None or learning_rate_decay is not None) and not steps_per_epoch:
         raise ValueError("weight averaging (ema_momentum) and learning_rate_decay need "
@@ -225,8 +245,10 @@ def compile_classifier(model: keras.Model, learning_rate: float = 1e-3, *,
         learning_rate = keras.optimizers.schedules.ExponentialDecay(
             learning_rate, decay_steps=steps_per_epoch, decay_rate=learning_rate_decay)
     optimizer = keras.optimizers.Adam(
-        learning_rate, clipnorm=clipnorm, use_ema=ema_momentum is not None,
-        ema_momentum=ema_momentum or 0.99, ema_overwrite_frequency=steps_per_epoch)
+        learning_rate, global_clipnorm=clipnorm, use_ema=ema_momentum is not None,
+        # 0.0 is a valid momentum (the average is the latest weights: no averaging).
+        ema_momentum=0.99 if ema_momentum is None else ema_momentum,
+        ema_overwrite_frequency=steps_per_epoch)
     model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
     return model
 
@@ -266,22 +288,29 @@ def tfidf_dataset(vectorizer, texts: Sequence[str], labels, *, batch_size: int,
 
 @keras.saving.register_keras_serializable(package="rnncourse")
 class LastTokens(keras.layers.Layer):
-    """Keep each row's last ``max_length`` non-zero ids, padded with zeros in front.
+    """Keep each row's last ``max_length`` non-zero ids, padded with zeros at the end.
 
     Input: ids ``(batch, time)`` padded with 0 at the end, as ``TextVectorization``
-    returns them; output: ``(batch, max_length)``, the same as ``pad(..., "pre")``.
+    returns them; output: ``(batch, max_length)``, the same as ``pad(..., "post")``.
+    The words stay in front, so a mask made from the zeros is right-padded, as cuDNN
+    requires on a GPU.
     """
 
     def __init__(self, max_length: int, **kwargs):
         super().__init__(**kwargs)
+        if isinstance(max_length, bool) or int(max_length) != max_length or max_length < 1:
+            raise ValueError(f"max_length must be a positive integer, got {max_length!r}")
         self.max_length = int(max_length)
 
     def call(self, ids):
         ids = ops.pad(ops.convert_to_tensor(ids), [[0, 0], [0, 1]])  # never zero-width
         count = ops.sum(ops.cast(ops.not_equal(ids, 0), "int32"), axis=1, keepdims=True)
-        source = count - self.max_length + ops.arange(self.max_length, dtype="int32")[None]
+        kept = ops.minimum(count, self.max_length)
+        # Output position j holds the word at (count - kept + j) while j < kept, then 0.
+        positions = ops.arange(self.max_length, dtype="int32")[None]
+        source = count - kept + positions
         picked = ops.take_along_axis(ids, ops.clip(source, 0, ops.shape(ids)[1] - 1), axis=1)
-        return ops.where(source >= 0, picked, ops.zeros_like(picked))
+        return ops.where(positions < kept, picked, ops.zeros_like(picked))
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.max_length)
@@ -290,14 +319,34 @@ class LastTokens(keras.layers.Layer):
         return {**super().get_config(), "max_length": self.max_length}
 
 
+@keras.saving.register_keras_serializable(package="rnncourse")
+class CleanReviews(keras.layers.Layer):
+    """Replace the HTML line breaks (``<br />``) of raw reviews by spaces, as ``load_imdb``.
+
+    Input and output: strings ``(batch,)``. The TensorFlow twin of ``data.clean_review``
+    (inside a model it saves with it).
+    """
+
+    def call(self, texts):
+        return tf.strings.regex_replace(texts, r"(?i)<br\s*/?>", " ")
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
 def end_to_end(vectorizer, model: keras.Model, max_length: int) -> keras.Model:
     """A model from raw review strings ``(batch,)`` to probabilities ``(batch, 1)``.
 
-    It chains ``vectorizer``, ``LastTokens(max_length)`` (the same truncation and padding
-    as ``pad(..., "pre")``) and the trained ``model``; it can be saved as ``.keras``.
+    It chains ``CleanReviews`` (``<br />`` → space, as in the training text),
+    ``vectorizer``, ``LastTokens(max_length)`` (the same truncation and padding as
+    ``pad(..., "post")``) and the trained ``model``; it can be saved as ``.keras``.
     """
+    if isinstance(max_length, bool) or not isinstance(max_length, (int, np.integer)) \
+            or max_length < 1:
+        raise ValueError(f"max_length must be a positive integer, got {max_length!r}")
     texts = keras.Input(shape=(), dtype="string", name="review")
-    ids = LastTokens(max_length, name="last_tokens")(vectorizer(texts))
+    cleaned = CleanReviews(name="clean_reviews")(texts)
+    ids = LastTokens(max_length, name="last_tokens")(vectorizer(cleaned))
     # The same layers and weights, without the training state (optimizer) of ``model``.
     classifier = keras.Model(model.inputs, model.outputs, name=model.name)
     return keras.Model(texts, classifier(ids), name="review_to_sentiment")
@@ -306,16 +355,20 @@ def end_to_end(vectorizer, model: keras.Model, max_length: int) -> keras.Model:
 def predict_sentiment(model: keras.Model, texts) -> float | np.ndarray:
     """Probability that each review is positive, from a model that takes raw strings.
 
-    ``texts``: one string (returns a float) or a list/tuple/array of strings (returns a
-    float array of the same length; an empty list gives an empty array). A review longer
+    ``texts``: one string (returns a float) or a list/tuple/1-d array of strings (returns
+    a float array of the same length; an empty list gives an empty array). A review longer
     than the model's ``max_length`` is truncated to its last words. Raises ``TypeError``
-    for anything that is not a string, and ``ValueError`` for a review with no words at
-    all (empty, only spaces or punctuation): the model would answer with its bias alone,
-    a number that means nothing.
+    for anything that is not a string (a 0-d NumPy array included), and ``ValueError`` for
+    text that is not valid Unicode (a lone surrogate) or a review with no words at all
+    (empty, only spaces or punctuation): the model would answer with its bias alone, a
+    number that means nothing.
     """
     single = isinstance(texts, str)
     if single:
         texts = [texts]
+    elif isinstance(texts, np.ndarray) and texts.ndim != 1:
+        raise TypeError(f"texts is a {texts.ndim}-d NumPy array; pass one string, or a list "
+                        "or 1-d array of strings (for a 0-d array: texts.item())")
     elif isinstance(texts, (bytes, dict)) or not isinstance(texts, (Sequence, np.ndarray)):
         raise TypeError("texts must be a string or a list of strings, got "
                         f"{type(texts).__name__}")
@@ -324,6 +377,13 @@ def predict_sentiment(model: keras.Model, texts) -> float | np.ndarray:
         if not isinstance(text, str):
             raise TypeError(f"review {i} is a {type(text).__name__}, not a string: "
                             f"{text!r:.60}")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValueError(
+                f"review {i} is not valid Unicode text: position {error.start} holds a lone "
+                f"surrogate ({text[error.start]!r}), half of a character pair; decode the "
+                "text again, e.g. with errors='replace'") from None
     if not texts:
         return np.zeros(0, dtype=np.float32)
     vectorizer = next((layer for layer in model.layers
@@ -332,7 +392,8 @@ def predict_sentiment(model: keras.Model, texts) -> float | np.ndarray:
         raise TypeError("predict_sentiment needs a model that takes raw strings (with a "
                         "TextVectorization layer inside, see end_to_end), got "
                         f"{model.name!r}")
-    empty = [i for i, ids in enumerate(encode(vectorizer, texts)) if len(ids) == 0]
+    cleaned = [clean_review(text) for text in texts]  # as CleanReviews does
+    empty = [i for i, ids in enumerate(encode(vectorizer, cleaned)) if len(ids) == 0]
     if empty:
         raise ValueError(f"review(s) {empty[:5]} contain no words (empty, or only spaces "
                          "and punctuation); there is nothing to classify")
@@ -365,9 +426,11 @@ def early_stopping(patience: int = 1) -> keras.callbacks.EarlyStopping:
 
 
 def fit_recurrent(kind: str, fit: tuple, validation: tuple, *, config: dict,
-                  epochs: int, seed: int = 0, padding: str = "pre", mask_zero: bool = True,
+                  epochs: int, seed: int = 0, padding: str = "post", mask_zero: bool = True,
                   bucket: bool = True, patience: int = 1):
-    """Build and train ``build_classifier(kind, **config)`` as the chapter trains its model.
+    """Build and train ``build_classifier(kind, **model_options(config))``, as the chapter.
+
+    ``config`` also gives ``batch_size`` and ``max_length`` (``FINAL`` has all the keys).
 
     ``fit`` and ``validation`` are ``(sequences, labels)`` pairs; training stops early when
     validation accuracy stops improving (the best epoch's weights are kept). Returns
@@ -379,10 +442,12 @@ def fit_recurrent(kind: str, fit: tuple, validation: tuple, *, config: dict,
     validation_data = make_dataset(*validation, **batches)
     keras.utils.set_random_seed(seed)
     model = build_classifier(kind, mask_zero=mask_zero,
-                             steps_per_epoch=int(fit_data.cardinality()), **config)
+                             steps_per_epoch=int(fit_data.cardinality()),
+                             **model_options(config))
     timer = EpochTimer()
+    # shuffle=False: the pipeline shuffles itself (Keras would warn that it cannot).
     history = model.fit(fit_data, validation_data=validation_data, epochs=epochs, verbose=0,
-                        callbacks=[early_stopping(patience), timer])
+                        shuffle=False, callbacks=[early_stopping(patience), timer])
     return model, history, timer
 
 
@@ -400,17 +465,18 @@ def fit_tfidf(fit: tuple, validation: tuple, *, vocab_size: int, epochs: int,
     validation_data = tfidf_dataset(vectorizer, *validation, batch_size=batch_size)
     timer = EpochTimer()
     history = model.fit(fit_data, validation_data=validation_data, epochs=epochs, verbose=0,
-                        callbacks=[early_stopping(patience), timer])
+                        shuffle=False, callbacks=[early_stopping(patience), timer])
     return vectorizer, model, history, timer
 
 
 def predict_probabilities(model: keras.Model, sequences: Sequence[np.ndarray], *,
                           max_length: int, batch_size: int = 256,
-                          padding: str = "pre") -> np.ndarray:
+                          padding: str = "post") -> np.ndarray:
     """The model's probability for every sequence, in the order given: ``(len(sequences),)``.
 
     The sequences are batched by length (as in training) and the results put back in order.
     """
+    _check_not_empty(sequences)
     lengths = np.minimum([len(s) for s in sequences], max_length)
     order = np.argsort(lengths, kind="stable")
     probabilities = np.empty(len(sequences), dtype=np.float32)
@@ -434,6 +500,78 @@ def accuracy(model: keras.Model, dataset) -> float:
 
 def parameter_count(model: keras.Model) -> int:
     return int(sum(np.prod(w.shape) for w in model.trainable_weights))
+
+
+def mcnemar_p_value(correct_a, correct_b) -> float:
+    """Exact two-sided McNemar test: could models a and b be equally accurate?
+
+    ``correct_a``, ``correct_b``: booleans ``(n,)``, whether each model got each of the
+    same ``n`` examples right. Only the examples on which they disagree count: if both
+    models were equally accurate, each disagreement would go either way with probability
+    1/2, so the number won by a is binomial(disagreements, 1/2). Returns the probability
+    of a split at least as uneven as the observed one (1.0 when they never disagree).
+    """
+    correct_a = np.asarray(correct_a, dtype=bool)
+    correct_b = np.asarray(correct_b, dtype=bool)
+    if correct_a.shape != correct_b.shape or correct_a.ndim != 1:
+        raise ValueError(f"need two 1-d arrays of the same length, got shapes "
+                         f"{correct_a.shape} and {correct_b.shape}")
+    only_a = int(np.sum(correct_a & ~correct_b))
+    only_b = int(np.sum(~correct_a & correct_b))
+    n, fewer = only_a + only_b, min(only_a, only_b)
+    if n == 0:
+        return 1.0
+    # P(X <= fewer) for X ~ binomial(n, 1/2), summed in log space (n can be thousands).
+    log_terms = [math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+                 - n * math.log(2) for k in range(fewer + 1)]
+    top = max(log_terms)
+    tail = math.exp(top) * sum(math.exp(t - top) for t in log_terms)
+    return min(1.0, 2 * tail)
+
+
+def combine_probabilities(probabilities_a, probabilities_b, weight: float) -> np.ndarray:
+    """The weighted average ``weight * a + (1 - weight) * b`` of two models' probabilities.
+
+    ``probabilities_a``, ``probabilities_b``: ``(n,)``, each model's probability that each
+    of the same ``n`` reviews is positive; ``weight`` in [0, 1] is model a's share.
+    """
+    a = np.asarray(probabilities_a, dtype=np.float64).reshape(-1)
+    b = np.asarray(probabilities_b, dtype=np.float64).reshape(-1)
+    if a.shape != b.shape:
+        raise ValueError(f"need probabilities for the same reviews, got {a.size} and {b.size}")
+    if isinstance(weight, bool) or not 0 <= weight <= 1:
+        raise ValueError(f"weight must be a number in [0, 1], got {weight!r}")
+    return weight * a + (1 - weight) * b
+
+
+def choose_combination_weight(probabilities_a, probabilities_b, labels, *,
+                              grid: int = 21) -> float:
+    """Model a's share of the average that fits ``labels`` best: choose it on validation data.
+
+    Tries ``grid`` evenly spaced weights from 0 (model b alone) to 1 (model a alone) and
+    returns the one whose ``combine_probabilities`` has the lowest binary cross-entropy on
+    ``labels`` (0/1, ``(n,)``); the first one wins a tie.
+    """
+    labels = np.asarray(labels, dtype=np.float64).reshape(-1)
+    if grid < 2:
+        raise ValueError(f"grid must be at least 2 (the two models alone), got {grid}")
+    weights = np.linspace(0.0, 1.0, grid)
+    losses = []
+    for weight in weights:
+        p = np.clip(combine_probabilities(probabilities_a, probabilities_b, weight),
+                    1e-7, 1 - 1e-7)
+        if p.shape != labels.shape:
+            raise ValueError(f"{p.size} probabilities but {labels.size} labels")
+        losses.append(-np.mean(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+    return float(weights[int(np.argmin(losses))])
+
+def _check_not_empty(sequences) -> None:
+    empty = [i for i, s in enumerate(sequences) if len(s) == 0]
+    if empty:
+        raise ValueError(
+            f"sequence(s) {empty[:5]} hold no ids (a review with no words): padded, such a "
+            "row would be all padding, which a masked LSTM or GRU on a GPU (cuDNN) refuses "
+            "and a model can only answer with its bias. Leave those reviews out.")
 
 
 def _check_choice(name: str, value, choices) -> None:

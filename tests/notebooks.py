@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import contextlib
+import os
 from pathlib import Path
 
 import nbformat
@@ -11,23 +13,43 @@ import papermill
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIRS = ("chapters", "exercises", "solutions")
 RECORD_PREFIX = "application/papermill.record/"
+# Every kernel these helpers start checks LSTM and GRU masks as cuDNN would on a GPU
+# (rnncourse/cudnn_rules.py; `import rnncourse` installs the check when this is "1").
+CUDNN_CHECK = {"RNNCOURSE_CHECK_CUDNN_MASKS": "1"}
 
 
 def all_notebooks() -> list[Path]:
     return sorted(p for d in NOTEBOOK_DIRS for p in (ROOT / d).glob("*.ipynb"))
 
 
+@contextlib.contextmanager
+def kernel_environment(variables: dict[str, str] = CUDNN_CHECK):
+    """Set environment ``variables`` for the kernels started inside the block."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def execute(notebook: str, parameters: dict, output_dir: Path):
     """Run ``notebook`` (relative to the repo root) with papermill; return the result.
 
     The notebook runs in its own folder, as the book and nbval run it. Cells tagged
-    ``raises-exception`` may fail; any other error fails the test.
+    ``raises-exception`` may fail; any other error fails the test. The kernel enforces
+    cuDNN's mask rules (``CUDNN_CHECK``), so a notebook that would stop on a GPU fails.
     """
     source = ROOT / notebook
     target = output_dir / source.name
-    papermill.execute_notebook(
-        str(source), str(target), parameters=parameters, kernel_name="python3",
-        cwd=str(source.parent), progress_bar=False, request_save_on_cell_execute=False)
+    with kernel_environment():
+        papermill.execute_notebook(
+            str(source), str(target), parameters=parameters, kernel_name="python3",
+            cwd=str(source.parent), progress_bar=False, request_save_on_cell_execute=False)
     return nbformat.read(target, as_version=4)
 
 
@@ -44,8 +66,9 @@ def execute_tolerating_tagged_errors(notebook: str, parameters: dict, output_dir
     papermill.execute_notebook(str(source), str(prepared), parameters=parameters,
                                kernel_name="python3", prepare_only=True)
     executed = nbformat.read(prepared, as_version=4)
-    nbclient.NotebookClient(executed, kernel_name="python3", timeout=1800,
-                            resources={"metadata": {"path": str(source.parent)}}).execute()
+    with kernel_environment():
+        nbclient.NotebookClient(executed, kernel_name="python3", timeout=1800,
+                                resources={"metadata": {"path": str(source.parent)}}).execute()
     return executed
 
 

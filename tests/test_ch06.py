@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import ast
-
 import keras
-import nbformat
 import numpy as np
 import pytest
 import tensorflow as tf
-from notebooks import ROOT
 from small_parameters import SMALL_PARAMETERS
 
 from rnncourse import sentiment
 from rnncourse.checks import check_imdb_classifier
 
-CHAPTER = "chapters/ch06_imdb_sentiment.ipynb"
 SOLUTION = "solutions/ch06_imdb_sentiment.ipynb"
-COMPARED = ["tf-idf bigrams + logistic", "SimpleRNN", "LSTM", "GRU", "BiLSTM"]
-
-
-@pytest.fixture(scope="module")
-def chapter(run_notebook):
-    return run_notebook(CHAPTER, **SMALL_PARAMETERS[CHAPTER])
 
 
 @pytest.fixture(scope="module")
@@ -30,71 +19,7 @@ def solution(run_notebook):
     return run_notebook(SOLUTION, **SMALL_PARAMETERS[SOLUTION])
 
 
-def default_parameters(notebook: str) -> dict:
-    cell = next(c for c in nbformat.read(ROOT / notebook, as_version=4).cells
-                if "parameters" in c.metadata.get("tags", []))
-    values = {}
-    for node in ast.parse(cell.source).body:
-        if isinstance(node, ast.Assign):
-            values[node.targets[0].id] = ast.literal_eval(node.value)
-    return values
-
-
-# --- the chapter ---------------------------------------------------------------------
-
-def test_chapter_defaults_are_the_benchmarked_final_model():
-    defaults = default_parameters(CHAPTER)
-    assert defaults["SUBSAMPLE"] is None  # the reader's run uses all the data
-    for key, value in sentiment.FINAL.items():
-        assert defaults[key.upper()] == value, key
-
-
-def test_data_and_split_are_sane(chapter):
-    assert chapter["n_fit"] + chapter["n_validation"] == chapter["n_train"]
-    for name in ("train_positive_share", "test_positive_share"):
-        assert chapter[name] == 0.5  # class-balanced subsample
-    assert 0.3 < chapter["validation_positive_share"] < 0.7
-    assert 0 < chapter["share_within_max_length"] <= 1
-    assert chapter["median_words"] <= chapter["p90_words"] <= chapter["max_words"]
-
-
-def test_vocabulary_reserves_padding_and_unknown(chapter):
-    assert chapter["vocab_size"] == SMALL_PARAMETERS[CHAPTER]["VOCAB_SIZE"]
-    assert chapter["example_unknown_ids"] >= 1  # the made-up word
-    assert 0 < chapter["train_unknown_share"] < 1
-
-
-def test_padding_experiment_and_mask_proof(chapter):
-    accuracy = chapter["padding_accuracy"]
-    assert set(accuracy) == {"post-padding", "pre-padding", "post-padding + mask"}
-    assert all(0 <= a <= 1 for a in accuracy.values())
-    assert chapter["mask_padding_difference"] < 1e-5  # masked: padding does not matter
-
-
-def test_final_model_trained_and_evaluated_once(chapter):
-    assert 1 <= chapter["final_best_epoch"] <= chapter["final_epochs_run"]
-    assert chapter["final_train_seconds"] > 0
-    assert 0 <= chapter["test_accuracy"] <= 1
-    confusion = np.array(chapter["confusion_matrix"])
-    assert confusion.sum() == chapter["n_test"]
-    assert np.trace(confusion) / confusion.sum() == pytest.approx(chapter["test_accuracy"])
-    assert 0 < chapter["bucketed_step_share"] <= 1
-
-
-def test_comparison_table_has_every_model(chapter):
-    table = chapter["comparison"]
-    assert list(table) == COMPARED
-    for row in table.values():
-        assert 0 <= row["test_accuracy"] <= 1
-        assert row["parameters"] > 0 and row["seconds_per_epoch"] > 0
-    assert table["GRU"]["parameters"] < table["LSTM"]["parameters"] \
-        < table["BiLSTM"]["parameters"]
-
-
-def test_end_to_end_model_matches_the_id_pipeline(chapter):
-    assert chapter["end_to_end_max_difference"] < 1e-4
-    assert chapter["saved_model_megabytes"] > 0
-
+# --- the solution (the chapter's claims: tests/chapters/test_ch06_claims.py) ------
 
 def test_solution_passes_its_check(solution):
     printed = "".join(o.get("text", "") for c in solution.notebook.cells

@@ -11,21 +11,6 @@ from notebooks import full_size_values
 
 
 @pytest.fixture(scope="module")
-def chapter1():
-    return full_size_values("chapters/ch01_recurrent_loop.ipynb")
-
-
-def test_ch01_numpy_equals_keras(chapter1):
-    assert chapter1["simple_rnn_max_difference"] < 1e-6
-
-
-def test_ch01_rnn_solves_the_running_sum_and_memoryless_cannot(chapter1):
-    mse = chapter1["task_test_mse"]
-    assert mse["SimpleRNN"] < 0.05 * mse["memoryless"]  # "far below"
-    assert mse["memoryless"] > 0.8 * mse["predict zero"]  # "close to chance level"
-
-
-@pytest.fixture(scope="module")
 def chapter2():
     return full_size_values("chapters/ch02_bptt.ipynb")
 
@@ -61,35 +46,3 @@ def test_ch03_ch04_numpy_gates_equal_keras(notebook, keys):
 
 def test_ch04_reset_variants_are_different_functions():
     assert full_size_values("chapters/ch04_gru.ipynb")["reset_variants_max_diff"] > 1e-3
-
-
-@pytest.fixture(scope="module")
-def chapter6():
-    return full_size_values("chapters/ch06_imdb_sentiment.ipynb")
-
-
-def test_ch06_default_run_clears_the_accuracy_floor(chapter6):
-    """The floor for the chapter's default run; the 89% goal lives in `make bench`."""
-    assert chapter6["n_test"] == 25_000
-    assert chapter6["test_accuracy"] >= 0.86
-
-
-def test_ch06_comparison_table_has_every_model(chapter6):
-    assert len(chapter6["comparison"]) >= 5
-
-
-def test_ch06_padding_claims_hold_at_full_size(chapter6):
-    """Section 4 and the summary: post-padding without a mask loses much of the accuracy."""
-    assert chapter6["post_accuracy"] < min(chapter6["pre_accuracy"],
-                                           chapter6["mask_accuracy"]) - 0.1
-    assert chapter6["mask_padding_difference"] < 1e-5
-
-
-def test_ch06_prose_claims_about_cost_and_size(chapter6):
-    assert chapter6["bucketed_step_share"] < 0.6  # "the LSTM then runs far fewer steps"
-    assert chapter6["embedding_parameter_share"] > 0.5  # "the embedding holds most"
-
-
-def test_ch06_baseline_is_a_match_for_the_lstm(chapter6):
-    """Section 7 calls the tf-idf baseline on all the data "a match" for the LSTM."""
-    assert chapter6["baseline_full_vs_lstm"] in ("about as accurate as", "more accurate than")

@@ -34,6 +34,7 @@ def reviewer(vectorizer):
 
 def test_pad_keeps_the_end_and_pads_either_side():
     sequences = [np.array([5, 6, 7, 8, 9]), np.array([3, 4])]
+    np.testing.assert_array_equal(sentiment.pad(sequences, 3), [[7, 8, 9], [3, 4, 0]])
     np.testing.assert_array_equal(sentiment.pad(sequences, 3, "pre"), [[7, 8, 9], [0, 3, 4]])
     np.testing.assert_array_equal(sentiment.pad(sequences, 3, "post"), [[7, 8, 9], [3, 4, 0]])
     with pytest.raises(ValueError, match="padding must be one of"):
@@ -76,6 +77,25 @@ def test_shuffled_buckets_change_order_between_epochs():
     assert sorted(first) == sorted(second) and first != second
 
 
+def test_shuffled_buckets_keep_their_members_between_epochs():
+    """The chapter says so: only the order of the batches changes, not who shares one."""
+    rng = np.random.default_rng(2)
+    sequences = [rng.integers(1, 50, size=n) for n in rng.integers(1, 30, size=40)]
+    dataset = sentiment.make_dataset(sequences, np.zeros(40), batch_size=4, max_length=50,
+                                     shuffle=True)
+
+    def members():
+        return {frozenset(tuple(row[row != 0]) for row in ids.numpy()) for ids, _ in dataset}
+
+    assert members() == members()
+
+
+def test_batches_refuse_a_sequence_without_ids():
+    with pytest.raises(ValueError, match=r"sequence\(s\) \[1\] hold no ids.*cuDNN"):
+        sentiment.make_dataset([np.array([1, 2]), np.array([], dtype=np.int32)], [1, 0],
+                               batch_size=2, max_length=4)
+
+
 def test_fixed_length_batches():
     dataset = sentiment.make_dataset([np.array([1, 2]), np.array([3])], [1, 0], batch_size=2,
                                      max_length=6, bucket=False)
@@ -83,12 +103,21 @@ def test_fixed_length_batches():
     assert ids.shape == (2, 6)
 
 
-def test_last_tokens_layer_equals_pre_padding():
+def test_last_tokens_layer_equals_post_padding():
     rng = np.random.default_rng(1)
-    sequences = [rng.integers(1, 9, size=n) for n in [0, 1, 3, 7, 12]]
+    sequences = [rng.integers(1, 9, size=n) for n in [0, 1, 3, 5, 7, 12]]
     post_padded = sentiment.pad(sequences, 12, "post")
     got = np.asarray(sentiment.LastTokens(5)(post_padded))
-    np.testing.assert_array_equal(got, sentiment.pad(sequences, 5, "pre"))
+    np.testing.assert_array_equal(got, sentiment.pad(sequences, 5, "post"))
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True])
+def test_last_tokens_and_end_to_end_need_a_positive_max_length(vectorizer, bad):
+    with pytest.raises(ValueError, match="max_length must be a positive integer"):
+        sentiment.LastTokens(bad)
+    model = sentiment.build_classifier("GRU", vocab_size=40, embedding_dim=3, units=2)
+    with pytest.raises(ValueError, match="max_length must be a positive integer"):
+        sentiment.end_to_end(vectorizer, model, max_length=bad)
 
 
 @pytest.mark.parametrize("kind, recurrent_parameters", [
@@ -102,11 +131,32 @@ def test_build_classifier_parameter_counts(kind, recurrent_parameters):
 
 
 def test_build_classifier_accepts_the_final_configuration():
-    model = sentiment.build_classifier("LSTM", steps_per_epoch=10, **sentiment.FINAL)
+    options = sentiment.model_options(sentiment.FINAL)
+    model = sentiment.build_classifier("LSTM", steps_per_epoch=10, **options)
     assert model.get_layer("embedding").input_dim == sentiment.FINAL["vocab_size"]
     assert model.optimizer.use_ema and model.optimizer.ema_overwrite_frequency == 10
     with pytest.raises(ValueError, match="need steps_per_epoch"):
-        sentiment.build_classifier("LSTM", **sentiment.FINAL)
+        sentiment.build_classifier("LSTM", **options)
+
+
+def test_build_classifier_refuses_a_misspelled_keyword():
+    with pytest.raises(TypeError, match="unexpected keyword argument 'unit'"):
+        sentiment.build_classifier("LSTM", vocab_size=10, embedding_dim=4, unit=3)
+    with pytest.raises(TypeError, match="unexpected keyword"):  # batch_size, max_length
+        sentiment.build_classifier("LSTM", steps_per_epoch=10, **sentiment.FINAL)
+
+
+def test_clipping_uses_the_global_norm():
+    """clipnorm scales all gradient tensors by one factor (Keras' global_clipnorm)."""
+    model = sentiment.build_classifier("LSTM", vocab_size=10, embedding_dim=4, units=3,
+                                       clipnorm=1.0)
+    assert model.optimizer.global_clipnorm == 1.0 and model.optimizer.clipnorm is None
+    gradients = [tf.constant([3.0, 4.0]), tf.constant([0.0, 0.1])]
+    clipped = model.optimizer._clip_gradients(gradients)
+    total = np.sqrt(sum(float(tf.reduce_sum(g ** 2)) for g in clipped))
+    assert total == pytest.approx(1.0, rel=1e-5)
+    # Same direction: the small tensor is scaled like the large one, not left alone.
+    np.testing.assert_allclose(clipped[1] / clipped[0][1], gradients[1] / 4.0, rtol=1e-5)
 
 
 def test_tfidf_baseline_streams_vectors_of_the_vocabulary_size():
@@ -154,10 +204,50 @@ def test_predict_sentiment_truncates_a_very_long_review(reviewer):
 
 
 @pytest.mark.parametrize("bad", [42, None, b"a bytes review", ["ok film", 3.5],
-                                 {"text": "a film"}])
+                                 {"text": "a film"}, np.array("a fine film"),
+                                 np.array([["a film"]])])
 def test_predict_sentiment_rejects_non_strings(reviewer, bad):
     with pytest.raises(TypeError, match="string"):
         sentiment.predict_sentiment(reviewer, bad)
+
+
+@pytest.mark.parametrize("bad", ["a fine \ud800 film", ["ok film", "\udfff"]])
+def test_predict_sentiment_rejects_a_lone_surrogate(reviewer, bad):
+    with pytest.raises(ValueError, match="not valid Unicode.*lone surrogate"):
+        sentiment.predict_sentiment(reviewer, bad)
+
+
+def test_raw_imdb_line_breaks_are_cleaned_as_in_training(reviewer):
+    """load_imdb turns "<br />" into a space; the raw-text model must do the same."""
+    raw = "a dull film<br /><br />terrible script<BR>superb"
+    clean = "a dull film  terrible script superb"
+    assert sentiment.predict_sentiment(reviewer, raw) == pytest.approx(
+        sentiment.predict_sentiment(reviewer, clean), rel=1e-6)
+    with pytest.raises(ValueError, match="contain no words"):
+        sentiment.predict_sentiment(reviewer, "<br /><br />")
+
+
+@pytest.mark.parametrize("text", ["a<br />b", "a<br/>b<BR>c", "a<Br  />b <br>", "no tags"])
+def test_clean_reviews_layer_equals_the_loaders_cleaning(text):
+    from rnncourse.data import clean_review
+
+    got = sentiment.CleanReviews()(tf.constant([text])).numpy()[0].decode()
+    assert got == clean_review(text)
+
+
+def test_mcnemar_exact_p_values():
+    right = np.ones(10, dtype=bool)
+    assert sentiment.mcnemar_p_value(right, right) == 1.0  # never disagree
+    # b right where a is wrong on 9 reviews, a right where b is wrong on 1:
+    a = np.array([True] + [False] * 9 + [True] * 5)
+    b = np.array([False] + [True] * 9 + [True] * 5)
+    assert sentiment.mcnemar_p_value(a, b) == pytest.approx(2 * 11 / 1024)
+    assert sentiment.mcnemar_p_value(b, a) == pytest.approx(2 * 11 / 1024)
+    assert sentiment.mcnemar_p_value(a[:2], b[:2]) == 1.0  # a 1:1 split
+    big = np.arange(20_000) % 2 == 0  # 10,000 : 10,000 disagreements
+    assert sentiment.mcnemar_p_value(big, ~big) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="same length"):
+        sentiment.mcnemar_p_value(a, b[:3])
 
 
 def test_predict_sentiment_of_an_empty_list_is_an_empty_array(reviewer):

@@ -1,0 +1,185 @@
+"""Chapter 6's prose claims: on the small papermill run, and (full_size) on the book's run.
+
+The small run checks that every recorded value exists and is sane; the full-size tests
+pin what the prose says about the numbers the book shows.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbformat
+import numpy as np
+import pytest
+from notebooks import ROOT
+from small_parameters import SMALL_PARAMETERS
+
+from rnncourse import sentiment
+
+CHAPTER = "chapters/ch06_imdb_sentiment.ipynb"
+COMPARED = ["tf-idf bigrams + logistic", "SimpleRNN", "LSTM", "GRU", "BiLSTM"]
+VERDICTS = {"more accurate than", "less accurate than", "indistinguishable from"}
+
+
+@pytest.fixture(scope="module")
+def chapter(small_run):
+    return small_run(CHAPTER)
+
+
+def source_cells(kind: str):
+    notebook = nbformat.read(ROOT / CHAPTER, as_version=4)
+    return [c for c in notebook.cells if c.cell_type == kind]
+
+
+def default_parameters() -> dict:
+    cell = next(c for c in source_cells("code") if "parameters" in c.metadata.get("tags", []))
+    return {node.targets[0].id: ast.literal_eval(node.value)
+            for node in ast.parse(cell.source).body if isinstance(node, ast.Assign)}
+
+
+# --- the notebook's source ------------------------------------------------------------
+
+def test_chapter_defaults_are_the_benchmarked_final_model():
+    defaults = default_parameters()
+    assert defaults["SUBSAMPLE"] == 0  # the reader's run uses all the data
+    for key, value in sentiment.FINAL.items():
+        assert defaults[key.upper()] == value, key
+
+
+def test_at_least_three_self_check_questions():
+    questions = [c.source for c in source_cells("markdown")
+                 if c.source.startswith("**Check your understanding.**")]
+    assert len(questions) >= 3
+    for text in questions:
+        assert re.search(r"\n<details>\n<summary>Answer</summary>\n\n.+\n\n</details>$",
+                         text, re.DOTALL), text[:80]
+
+
+def test_no_code_cell_is_over_30_lines():
+    long = [(c.id, len(c.source.splitlines())) for c in source_cells("code")
+            if len(c.source.splitlines()) > 30]
+    assert not long
+
+
+def test_parameters_are_checked_by_the_shared_helper():
+    code = "\n".join(c.source for c in source_cells("code"))
+    assert "check_parameters(\n    globals()," in code
+
+
+# --- the small run ----------------------------------------------------------------------
+
+def test_recorded_values_are_not_shown_as_cell_output(chapter):
+    """record(...) returns its value; a cell ending on it would print raw numbers."""
+    shown = [cell.source.splitlines()[-1] for cell in chapter.notebook.cells
+             if any(o.get("output_type") == "execute_result" for o in cell.get("outputs", []))]
+    assert not shown
+
+
+def test_data_and_split_are_sane(chapter):
+    assert chapter["n_fit"] + chapter["n_validation"] == chapter["n_train"]
+    for name in ("train_positive_share", "test_positive_share"):
+        assert chapter[name] == 0.5  # class-balanced subsample
+    assert 0.3 < chapter["validation_positive_share"] < 0.7
+    assert 0 < chapter["share_within_max_length"] <= 1
+    assert chapter["median_tokens"] <= chapter["p90_tokens"] <= chapter["max_tokens"]
+
+
+def test_vocabulary_reserves_padding_and_unknown(chapter):
+    assert chapter["vocab_size"] == SMALL_PARAMETERS[CHAPTER]["VOCAB_SIZE"]
+    assert chapter["example_unknown_ids"] >= 1  # the made-up word
+    assert 0 < chapter["train_unknown_share"] < 1
+
+
+def test_padding_experiment_and_mask_proof(chapter):
+    for name in ("post_accuracy", "pre_accuracy", "mask_accuracy"):
+        assert 0 <= chapter[name] <= 1
+    assert chapter["mask_padding_difference"] < 1e-5  # masked: padding does not matter
+
+
+def test_final_model_trained_and_evaluated_once(chapter):
+    assert 1 <= chapter["final_best_epoch"] <= chapter["final_epochs_run"]
+    assert chapter["final_train_seconds"] > 0
+    assert 0 <= chapter["test_accuracy"] <= 1
+    confusion = np.array(chapter["confusion_matrix"])
+    assert confusion.sum() == chapter["n_test"]
+    assert np.trace(confusion) / confusion.sum() == pytest.approx(chapter["test_accuracy"])
+    assert 0 < chapter["bucketed_step_share"] <= 1
+
+
+def test_comparison_table_has_every_model_and_a_paired_test(chapter):
+    table = chapter["comparison"]
+    assert list(table) == COMPARED
+    for row in table.values():
+        assert 0 <= row["test_accuracy"] <= 1
+        assert 0 <= row["p_vs_lstm"] <= 1
+        assert row["parameters"] > 0 and row["seconds_per_epoch"] > 0
+    assert table["LSTM"]["p_vs_lstm"] == 1.0  # a model against itself
+    assert table["GRU"]["parameters"] < table["LSTM"]["parameters"] \
+        < table["BiLSTM"]["parameters"]
+    for key in ("baseline", "simplernn", "gru", "bilstm"):
+        assert chapter[f"{key}_vs_lstm"] in VERDICTS
+
+
+def test_combination_chosen_on_validation_and_tested_once(chapter):
+    assert 0 <= chapter["combination_weight"] <= 1
+    assert 0 <= chapter["combined_accuracy"] <= 1
+    for key in ("combined_vs_lstm", "combined_vs_baseline", "baseline_full_vs_lstm"):
+        assert chapter[key] in VERDICTS
+        assert 0 <= chapter[key + "_p"] <= 1
+    assert chapter["disagreement_share"] == pytest.approx(
+        chapter["lstm_only_right_share"] + chapter["baseline_only_right_share"])
+
+
+def test_end_to_end_model_matches_the_id_pipeline(chapter):
+    assert chapter["end_to_end_max_difference"] < 1e-4
+    assert chapter["saved_model_megabytes"] > 0
+
+
+# --- the book's full-size run -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def book(full_size_values):
+    return full_size_values(CHAPTER)
+
+
+@pytest.mark.full_size
+def test_default_run_clears_the_accuracy_floor(book):
+    """The floor for the chapter's default run; the 89% goal lives in `make bench`."""
+    assert book["n_test"] == 25_000
+    assert book["test_accuracy"] >= 0.86
+
+
+@pytest.mark.full_size
+def test_comparison_table_has_every_model(book):
+    assert list(book["comparison"]) == COMPARED
+
+
+@pytest.mark.full_size
+def test_padding_claims_hold_at_full_size(book):
+    """Section 4 and the summary: post-padding without a mask loses much of the accuracy."""
+    assert book["post_accuracy"] < min(book["pre_accuracy"], book["mask_accuracy"]) - 0.1
+    assert book["mask_padding_difference"] < 1e-5
+
+
+@pytest.mark.full_size
+def test_prose_claims_about_cost_and_size(book):
+    assert book["bucketed_step_share"] < 0.6  # "the LSTM then runs far fewer steps"
+    assert book["embedding_parameter_share"] > 0.5  # "the embedding holds most"
+    assert book["share_within_max_length"] > 0.5  # "keeps most reviews whole" (caption)
+
+
+@pytest.mark.full_size
+def test_baseline_is_a_match_for_the_lstm(book):
+    """Section 7: on this budget and on all the data, the LSTM does not beat the baseline."""
+    assert book["baseline_vs_lstm"] in ("indistinguishable from", "more accurate than")
+    assert book["baseline_full_vs_lstm"] in ("indistinguishable from", "more accurate than")
+
+
+@pytest.mark.full_size
+def test_the_average_of_both_beats_each_model(book):
+    """Section 7: they err on different reviews, and the average earns the LSTM its place."""
+    assert book["disagreement_share"] > 0.05
+    assert book["lstm_only_right_share"] > 0.02
+    assert book["combined_vs_baseline"] == "more accurate than"
+    assert book["combined_vs_lstm"] == "more accurate than"

@@ -10,12 +10,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Kernels started by papermill, nbval and the book resolve "python" to the venv's.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv book test lint exercises lab bench lock clean site-deps
+.PHONY: help venv book test lint exercises learner lab bench lock clean site-deps
 
 help:
 	@echo "make book       build the executed site into _build/html"
 	@echo "make test       lint, unit tests, notebook runs (nbval + papermill), site checks"
-	@echo "make lab        JupyterLab with the course's environment"
+	@echo "make lab        JupyterLab with the course's environment, on the learner notebooks"
+	@echo "make learner    the learner notebooks (plain Markdown, pinned helper) in learner/"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make bench      chapter 6 benchmark (accuracy, parameters, time) to bench/results/"
 
@@ -69,8 +70,14 @@ REPEATS ?= 3
 bench: $(STAMP)
 	$(BIN)/python bench/imdb_bench.py --repeats $(REPEATS) --notebooks
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab
+# The learner notebooks: chapters, exercises and solutions with their MyST roles and
+# directives written as plain Markdown, the book's numbers quoted (if `make book` ran),
+# the helper pinned to this commit. The launch buttons open the same files (CONTRIBUTING).
+learner: $(STAMP)
+	$(BIN)/python tools/learner_notebooks.py --out learner
+
+lab: learner
+	$(BIN)/jupyter lab --ServerApp.root_dir=learner
 
 lock: $(STAMP)
 	(echo "# Full lock of every installed package (pip freeze). Regenerate with \`make lock\`."; \

@@ -105,3 +105,23 @@ def axe_source() -> str:
     if not AXE.is_file():
         missing(f"axe-core is not installed ({AXE.relative_to(ROOT)} is missing): run `npm ci`")
     return AXE.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------
+# The learner notebooks (tools/learner_notebooks.py), generated from this build.
+
+@pytest.fixture(scope="session")
+def learner_notebooks(site, tmp_path_factory) -> Path:
+    """A folder of learner notebooks quoting this build's values, as `make learner` writes."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import learner_notebooks as learner
+
+    try:
+        commit = learner.current_commit()
+    except SystemExit:  # not a git checkout (an unpacked archive): any commit will do
+        commit = "0" * 40
+    out = tmp_path_factory.mktemp("learner")
+    learner.generate(out, learner.BOOK_VALUES, commit)
+    return out

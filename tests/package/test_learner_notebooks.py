@@ -1,0 +1,233 @@
+"""The learner notebooks (tools/learner_notebooks.py): plain Markdown, same code, pinned helper.
+
+Colab, Binder and JupyterLab render Markdown cells with a CommonMark renderer that knows
+nothing of MyST. These tests render every learner notebook's Markdown with markdown-it-py
+(CommonMark) and assert that no role or directive survives, that the code cells are the
+sources' own, and that the set-up cell installs the helper pinned to a commit.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from markdown_it import MarkdownIt
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import learner_notebooks as learner  # noqa: E402
+import set_repository_url  # noqa: E402
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+SITE = "https://owner.github.io/repo/"
+COMMONMARK = MarkdownIt("commonmark")
+
+
+def context(values=None, notebook="chapters/ch99_test.ipynb") -> learner.Context:
+    return learner.Context(
+        notebook, SITE, {"hidden state": "term-hidden-state", "lstm": "term-LSTM"},
+        {"elman1990": ("Elman", "1990"), "cho2014": ("Cho et al.", "2014")}, values)
+
+
+def rendered_raw_myst(markdown: str) -> list[str]:
+    return learner.raw_myst(COMMONMARK.render(markdown))
+
+
+# --------------------------------------------------------------------------------------
+# The conversion, piece by piece.
+
+def test_glue_text_becomes_the_book_value_formatted_as_the_book_does():
+    ctx = context({"share": "0.5012", "n": "25000", "name": "'LSTM'"})
+    out = learner.convert_markdown(
+        "{glue:text}`share:.1%` of {glue:text}`n:,` reviews; {glue:text}`name`.", ctx)
+    assert out == "50.1%† of 25,000† reviews; LSTM†."
+    assert ctx.used_values == {"share", "n", "name"}
+
+
+def test_glue_text_without_a_book_build_points_to_the_book():
+    out = learner.convert_markdown("about {glue:text}`minutes:.0f` minutes", context())
+    assert out == ("about [*minutes*, see the book](https://owner.github.io/repo/chapters/"
+                   "ch99_test.html)† minutes")
+
+
+def test_a_value_the_book_did_not_record_is_an_error():
+    with pytest.raises(learner.LearnerError, match="recorded no 'missing'"):
+        learner.convert_markdown("{glue:text}`missing`", context({"n": "1"}))
+
+
+def test_terms_link_to_the_glossary_case_insensitively_and_with_aliases():
+    out = learner.convert_markdown(
+        "the {term}`hidden state` and {term}`long short-term memory <LSTM>`", context())
+    assert out == ("the [hidden state](https://owner.github.io/repo/glossary.html"
+                   "#term-hidden-state) and [long short-term memory]("
+                   "https://owner.github.io/repo/glossary.html#term-LSTM)")
+    with pytest.raises(learner.LearnerError, match="not in glossary.md"):
+        learner.convert_markdown("{term}`nonsense`", context())
+
+
+def test_citations_are_author_year_links_to_the_references():
+    refs = "https://owner.github.io/repo/references.html"
+    assert learner.convert_markdown("{cite}`elman1990,cho2014`", context()) == (
+        f"([Elman, 1990]({refs}); [Cho et al., 2014]({refs}))")
+    assert learner.convert_markdown("{cite:t}`elman1990` showed", context()) == (
+        f"[Elman (1990)]({refs}) showed")
+    with pytest.raises(learner.LearnerError, match="not in references.bib"):
+        learner.convert_markdown("{cite}`nobody2020`", context())
+
+
+def test_admonitions_become_block_quotes_with_a_bold_title():
+    source = ("Intro.\n\n```{admonition} Learning objectives\n:class: tip\nYou can\n"
+              "- **explain** the {term}`hidden state`;\n\n- measure it.\n```\n\nAfter.")
+    out = learner.convert_markdown(source, context())
+    assert out == ("Intro.\n\n> **Learning objectives**\n>\n> You can\n> - **explain** the "
+                   "[hidden state](https://owner.github.io/repo/glossary.html"
+                   "#term-hidden-state);\n>\n> - measure it.\n\nAfter.")
+    note = learner.convert_markdown(":::{note}\nCareful.\n:::", context())
+    assert note == "> **Note**\n>\n> Careful."
+
+
+def test_code_stays_as_it_is_and_targets_and_comments_go():
+    source = ("(sec-x)=\n% a comment\nUse `{term}` literally and `x = 1`.\n\n"
+              "```python\nprint('{term}`x`')\n```")
+    assert learner.convert_markdown(source, context()) == (
+        "Use `{term}` literally and `x = 1`.\n\n```python\nprint('{term}`x`')\n```")
+
+
+def test_figures_get_numbered_captions_that_numref_names():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("(sec-a)=\n## The loop\n\nSee {numref}`fig-b` and "
+                                      "{numref}`panel {number} <fig-a>`, {ref}`sec-a`."),
+        nbformat.v4.new_code_cell("plot()", metadata={"mystnb": {"figure": {
+            "name": "fig-a", "caption": "The {term}`hidden state`."}}}),
+        nbformat.v4.new_code_cell("plot()", metadata={"mystnb": {"figure": {
+            "name": "fig-b", "caption": "Second."}}})])
+    ctx = context()
+    learner._number_figures(notebook, ctx)
+    assert [c.source for c in notebook.cells if c.cell_type == "markdown"][1:] == [
+        "**Figure 1.** The {term}`hidden state`.", "**Figure 2.** Second."]
+    assert learner.convert_markdown(notebook.cells[0].source, ctx).endswith(
+        "See Figure 2 and panel 1, The loop.")
+    with pytest.raises(learner.LearnerError, match="no figure or section target"):
+        learner.convert_markdown("{numref}`fig-elsewhere`", ctx)
+
+
+def test_unknown_roles_and_directives_stop_the_generator():
+    with pytest.raises(learner.LearnerError, match="role {doc}"):
+        learner.convert_markdown("see {doc}`intro`", context())
+    with pytest.raises(learner.LearnerError, match="directive {figure}"):
+        learner.convert_markdown("```{figure} a.png\n:alt: x\n```", context())
+
+
+def test_raw_myst_finds_what_commonmark_leaves():
+    found = rendered_raw_myst(
+        "A {term}`hidden state`, {glue:text}`n:.1%` and {cite}`elman1990`.\n\n"
+        "```{admonition} Learning objectives\n:class: tip\nText\n```")
+    assert len(found) == 5, found
+    assert not rendered_raw_myst("Code `{x}` and $h_{t-1} = \\frac{a}{b}$ and a [link](x).")
+
+
+# --------------------------------------------------------------------------------------
+# The real notebooks.
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("learner")
+    written = learner.generate(out, None, COMMIT)
+    return out, written
+
+
+def test_todays_sources_show_raw_myst_in_commonmark():
+    """The reason for the learner notebooks (and proof that the check below can fail)."""
+    raw = [hit for path in learner.source_notebooks() if path.parent.name == "chapters"
+           for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"
+           for hit in rendered_raw_myst(cell.source)]
+    assert len(raw) > 20
+
+
+def test_every_source_notebook_has_a_learner_copy(generated):
+    out, written = generated
+    expected = {p.relative_to(ROOT) for p in learner.source_notebooks()}
+    assert {p.relative_to(out) for p in written} == expected
+    assert (out / "requirements.txt").read_text() == (ROOT / "requirements.txt").read_text()
+    assert (out / "runtime.txt").read_text().startswith("python-3.")
+
+
+def test_learner_markdown_has_no_myst_in_commonmark(generated):
+    out, written = generated
+    raw = {}
+    for path in written:
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type == "markdown" and (hits := rendered_raw_myst(cell.source)):
+                raw[f"{path.relative_to(out)} cell {index}"] = hits
+    assert not raw, f"MyST syntax left in the learner notebooks: {raw}"
+
+
+def test_code_cells_are_the_sources_and_the_helper_is_pinned(generated):
+    out, written = generated
+    url = set_repository_url.configured_url()
+    for path in written:
+        source = nbformat.read(ROOT / path.relative_to(out), as_version=4)
+        copy = nbformat.read(path, as_version=4)
+        captions = [c for c in copy.cells if learner.METADATA_KEY in c.metadata]
+        kept = [c for c in copy.cells if learner.METADATA_KEY not in c.metadata]
+        assert [c.get("id") for c in kept] == [c.get("id") for c in source.cells]
+        figures = [c for c in source.cells if learner._figure(c)]
+        assert [c.source.split(".")[0] for c in captions] == [
+            f"**Figure {n}" for n in range(1, len(figures) + 1)]
+        code = [(c.source, c.get("metadata")) for c in copy.cells if c.cell_type == "code"]
+        original = [(c.source, c.get("metadata")) for c in source.cells
+                    if c.cell_type == "code"]
+        assert code[1:] == original[1:], f"{path}: code cells changed"
+        assert code[0][0] == set_repository_url.setup_cell_source(url, COMMIT)
+        assert f'"rnncourse @ git+{url}@{COMMIT}"' in code[0][0]
+    assert set_repository_url.unpinned_learner_notebooks(out) == []
+
+
+def test_check_rejects_an_unpinned_or_mismatched_learner_notebook(generated, tmp_path):
+    out, written = generated
+    url = set_repository_url.configured_url()
+    copy = tmp_path / "chapters" / written[0].name
+    copy.parent.mkdir()
+    notebook = nbformat.read(written[0], as_version=4)
+    next(c for c in notebook.cells if c.cell_type == "code").source = (
+        set_repository_url.setup_cell_source(url))
+    nbformat.write(notebook, copy)
+    problems = set_repository_url.unpinned_learner_notebooks(tmp_path)
+    assert len(problems) == 1 and "does not install the helper" in problems[0]
+    notebook.metadata[learner.METADATA_KEY]["commit"] = "main"
+    nbformat.write(notebook, copy)
+    assert "not pinned" in set_repository_url.unpinned_learner_notebooks(tmp_path)[0]
+
+
+def test_book_values_are_quoted_and_a_learners_edits_are_kept(tmp_path):
+    chapter = ROOT / "chapters" / "ch01_recurrent_loop.ipynb"
+    notebook = nbformat.read(chapter, as_version=4)
+    names = {m["content"].split(":")[0]
+             for cell in notebook.cells if cell.cell_type == "markdown"
+             for m in learner._ROLE.finditer(cell.source) if m["name"] == "glue:text"}
+    values = tmp_path / "values" / "chapters"
+    values.mkdir(parents=True)
+    (values / "ch01_recurrent_loop.glue.json").write_text(json.dumps(
+        {name: {"data": {"text/plain": "0.25"}} for name in names}))
+    out = tmp_path / "out"
+    [path] = learner.generate(out, tmp_path / "values", COMMIT, notebooks=[chapter])
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells
+                     if c.cell_type == "markdown")
+    assert "see the book" not in text and text.count("†") >= len(names) > 0
+    assert "book's own run" in text
+
+    edited = nbformat.read(path, as_version=4)
+    edited.cells[-1].source += "\n\nMy notes."
+    nbformat.write(edited, path)
+    assert learner.edited_by_learner(path)
+    assert learner.generate(out, None, COMMIT, notebooks=[chapter]) == []
+    assert "My notes." in nbformat.read(path, as_version=4).cells[-1].source
+    assert learner.generate(out, None, COMMIT, force=True, notebooks=[chapter]) == [path]
+
+
+def test_the_pin_must_be_a_commit(tmp_path):
+    with pytest.raises(learner.LearnerError, match="full commit hash"):
+        learner.generate(tmp_path, None, "main")

@@ -1,0 +1,44 @@
+"""What tables a page of the book should show, counted in the notebook the book executed."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+from markdown_it import MarkdownIt
+from sitebook import ROOT
+
+EXECUTED = ROOT / "_build" / "jupyter_execute"
+_GFM = MarkdownIt("commonmark").enable("table")
+_HIDDEN = {"remove-output", "remove-cell"}
+
+
+def executed_notebook(docname: str):
+    """The notebook as the book executed it (the source, if the book did not execute it)."""
+    executed = EXECUTED / f"{docname}.ipynb"
+    return nbformat.read(executed if executed.is_file() else ROOT / f"{docname}.ipynb",
+                         as_version=4)
+
+
+def markdown_tables(text: str) -> int:
+    return _GFM.render(text).count("<table")
+
+
+def expected_tables(docname: str) -> int:
+    """Markdown tables in Markdown cells and outputs, and HTML tables in outputs."""
+    count = 0
+    for cell in executed_notebook(docname).cells:
+        tags = set(cell.metadata.get("tags", []))
+        if "remove-cell" in tags:
+            continue
+        if cell.cell_type == "markdown":
+            count += markdown_tables(cell.source)
+        if cell.cell_type != "code" or tags & _HIDDEN:
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/markdown" in data:
+                count += markdown_tables(data["text/markdown"])
+            elif "text/html" in data:
+                count += len(re.findall(r"<table\b", data["text/html"]))
+    return count

@@ -7,6 +7,7 @@ Default: every chapter and solution (the exercises are generated from the soluti
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -39,11 +40,39 @@ def main(paths: list[str]) -> int:
         return 2
     targets = [Path(p) for p in paths] or sorted(
         p for d in ("chapters", "solutions") for p in (ROOT / d).glob("*.ipynb"))
-    for path in targets:
-        notebook = nbformat.read(path, as_version=4)
+    notebooks, problems = {}, []
+    for path in targets:  # read them all first: nothing is written if one is not a notebook
+        try:
+            notebooks[path] = read_notebook(path)
+        except ValueError as error:
+            problems.append(f"{path}: {error}")
+    if problems:
+        print("\n".join(problems), "\nNothing was changed.", file=sys.stderr)
+        return 2
+    for path, notebook in notebooks.items():
         clean(notebook)
         nbformat.write(notebook, path)
     return 0
+
+
+def read_notebook(path: Path):
+    """The notebook at ``path``; ValueError saying why if the file is not one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("not valid JSON (not even UTF-8 text)") from None
+    try:
+        content = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON ({error})") from None
+    if not isinstance(content, dict) or not {"cells", "metadata", "nbformat"} <= set(content):
+        raise ValueError("not a notebook (a JSON object with cells, metadata and nbformat)")
+    try:
+        notebook = nbformat.reads(text, as_version=4)  # clean() then normalises it
+    except (nbformat.reader.NotJSONError, nbformat.reader.NBFormatError, KeyError,
+            TypeError, ValueError) as error:
+        raise ValueError(f"not a valid notebook ({str(error).splitlines()[0]})") from None
+    return notebook
 
 
 if __name__ == "__main__":

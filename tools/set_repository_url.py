@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "_config.yml"
 NOTEBOOK_DIRS = ("chapters", "solutions", "exercises")
 _CONFIG_URL = re.compile(r"(?m)^(repository:\n(?:  .*\n)*?  url: )(\S+)$")
-_GITHUB_URL = re.compile(r"^https://github\.com/[\w.-]+/[\w.-]+$")
+# \Z, not $: "$" also matches before a trailing newline, which would split the %pip line.
+_GITHUB_URL = re.compile(r"^https://github\.com/[\w.-]+/[\w.-]+\Z")
 
 
 def setup_cell_source(url: str, ref: str | None = None) -> str:

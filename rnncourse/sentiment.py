@@ -281,8 +281,14 @@ def tfidf_dataset(vectorizer, texts: Sequence[str], labels, *, batch_size: int,
         (list(texts), np.asarray(labels, dtype=np.float32)))
     if shuffle:
         dataset = dataset.shuffle(len(texts), seed=seed, reshuffle_each_iteration=True)
+
+    def vectorize(batch_texts, batch_labels):
+        return vectorizer(batch_texts), batch_labels
+
+    # A named function: AutoGraph cannot find a lambda's source in a chained call, and
+    # says so in a warning on every use.
     return (dataset.batch(batch_size)
-            .map(lambda t, y: (vectorizer(t), y), num_parallel_calls=tf.data.AUTOTUNE)
+            .map(vectorize, num_parallel_calls=tf.data.AUTOTUNE)
             .prefetch(tf.data.AUTOTUNE))
 
 

@@ -52,3 +52,119 @@ def operator(ax, x, y, symbol, groups, highlight, fontsize=11):
                         zorder=3))
     ax.text(x, y, symbol, ha="center", va="center", fontsize=fontsize, zorder=4,
             color=colour)
+
+
+def _cell_axes(ax):
+    """A new figure for a cell diagram, or the given axes' figure."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7, 3.8))
+    return ax.figure, ax
+
+
+def _finish_cell(ax, ylim):
+    ax.set(xlim=(-0.8, 11.2), ylim=ylim)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+LSTM_PARTS = ("cell", "f", "i", "c", "o")
+GRU_PARTS = ("state", "z", "r", "h")
+
+
+def draw_lstm_cell(highlight: str = "cell", ax=None):
+    """Draw one LSTM step (chapter 3) with one part highlighted; return the figure.
+
+    ``highlight``: "cell" (the cell-state path), "f" (forget gate), "i" (input gate),
+    "c" (candidate) or "o" (output gate).
+    """
+    if highlight not in LSTM_PARTS:
+        raise ValueError(f"highlight must be one of {LSTM_PARTS}, got {highlight!r}")
+    fig, ax = _cell_axes(ax)
+    cell_y, gate_y, bus_y = 5.4, 2.8, 1.0
+    # The cell state runs along the top: multiplied by f_t, then i_t * c~_t is added.
+    wire(ax, [(0.2, cell_y), (2.38, cell_y)], {"cell", "f"}, highlight, arrow=False)
+    wire(ax, [(2.82, cell_y), (5.68, cell_y)], {"cell", "f"}, highlight, arrow=False)
+    wire(ax, [(6.12, cell_y), (10.3, cell_y)], {"cell", "f", "i", "c"}, highlight)
+    ax.text(0.1, cell_y, "$c_{t-1}$", ha="right", va="center", fontsize=12)
+    ax.text(10.4, cell_y, "$c_t$", ha="left", va="center", fontsize=12)
+    # Every gate reads the previous hidden state and the current input.
+    wire(ax, [(0.2, bus_y), (7.5, bus_y)], arrow=False, colour=WIRE)
+    wire(ax, [(1.2, -0.1), (1.2, bus_y)], arrow=False, colour=WIRE)
+    ax.plot(1.2, bus_y, "o", color=WIRE, markersize=4)
+    ax.text(0.1, bus_y, "$h_{t-1}$", ha="right", va="center", fontsize=12)
+    ax.text(1.2, -0.2, "$x_t$", ha="center", va="top", fontsize=12)
+    gates = [(2.6, r"$\sigma$", "$f_t$", {"f"}), (4.2, r"$\sigma$", "$i_t$", {"i"}),
+             (5.9, "tanh", r"$\tilde c_t$", {"c"}), (7.5, r"$\sigma$", "$o_t$", {"o"})]
+    for x, text, label, groups in gates:
+        wire(ax, [(x, bus_y), (x, gate_y - 0.32)], groups, highlight)
+        layer_box(ax, x, gate_y, text, label, groups, highlight)
+    # Forget gate.
+    wire(ax, [(2.6, gate_y + 0.32), (2.6, cell_y - 0.22)], {"f"}, highlight)
+    operator(ax, 2.6, cell_y, r"$\times$", {"f", "cell"}, highlight)
+    # Input gate times candidate, added to the cell state.
+    wire(ax, [(4.2, gate_y + 0.32), (4.2, 4.2), (5.68, 4.2)], {"i"}, highlight)
+    wire(ax, [(5.9, gate_y + 0.32), (5.9, 3.98)], {"c"}, highlight)
+    operator(ax, 5.9, 4.2, r"$\times$", {"i", "c"}, highlight)
+    wire(ax, [(5.9, 4.42), (5.9, cell_y - 0.22)], {"i", "c"}, highlight)
+    operator(ax, 5.9, cell_y, "+", {"cell", "i", "c"}, highlight)
+    # Output gate: h_t = o_t * tanh(c_t).
+    wire(ax, [(9.0, cell_y), (9.0, 4.45)], {"o"}, highlight)
+    layer_box(ax, 9.0, 4.2, "tanh", "", {"o"}, highlight)
+    wire(ax, [(9.0, 3.88), (9.0, gate_y + 0.22)], {"o"}, highlight)
+    wire(ax, [(7.96, gate_y), (8.78, gate_y)], {"o"}, highlight)
+    operator(ax, 9.0, gate_y, r"$\times$", {"o"}, highlight)
+    wire(ax, [(9.0, gate_y - 0.22), (9.0, bus_y), (10.3, bus_y)], {"o"}, highlight)
+    ax.text(10.4, bus_y, "$h_t$", ha="left", va="center", fontsize=12)
+    _finish_cell(ax, (-0.7, 6.0))
+    return fig
+
+
+def draw_gru_cell(highlight: str = "state", ax=None):
+    """Draw one GRU step (chapter 4) with one part highlighted; return the figure.
+
+    ``highlight``: "state" (the state path), "z" (update gate), "r" (reset gate) or
+    "h" (candidate).
+    """
+    if highlight not in GRU_PARTS:
+        raise ValueError(f"highlight must be one of {GRU_PARTS}, got {highlight!r}")
+    fig, ax = _cell_axes(ax)
+    top, gate_y, bus_y, x_y = 5.4, 2.8, 1.0, 0.35
+    # The hidden state runs along the top: scaled by z_t, then (1 - z_t) * h~_t is added.
+    wire(ax, [(0.2, top), (4.38, top)], {"state", "z"}, highlight, arrow=False)
+    wire(ax, [(4.82, top), (7.58, top)], {"state", "z"}, highlight, arrow=False)
+    wire(ax, [(8.02, top), (10.3, top)], {"state", "z", "h"}, highlight)
+    ax.text(0.1, top, "$h_{t-1}$", ha="right", va="center", fontsize=12)
+    ax.text(10.4, top, "$h_t$", ha="left", va="center", fontsize=12)
+    # The gates read h_{t-1} (taken down from the top line) and x_t.
+    wire(ax, [(0.8, top), (0.8, bus_y), (4.6, bus_y)], arrow=False, colour=WIRE)
+    wire(ax, [(1.5, -0.2), (1.5, bus_y)], arrow=False, colour=WIRE)
+    ax.plot([1.5, 1.5, 0.8], [bus_y, x_y, top], "o", color=WIRE, markersize=4)
+    ax.text(1.5, -0.3, "$x_t$", ha="center", va="top", fontsize=12)
+    for x, label, groups in [(2.6, "$r_t$", {"r"}), (4.6, "$z_t$", {"z"})]:
+        wire(ax, [(x, bus_y), (x, gate_y - 0.32)], groups, highlight)
+        layer_box(ax, x, gate_y, r"$\sigma$", label, groups, highlight)
+    # Update gate: z_t scales h_{t-1}; 1 - z_t scales the candidate.
+    wire(ax, [(4.6, gate_y + 0.32), (4.6, top - 0.22)], {"z"}, highlight)
+    operator(ax, 4.6, top, r"$\times$", {"z", "state"}, highlight)
+    wire(ax, [(4.6, 4.1), (5.98, 4.1)], {"z"}, highlight)
+    operator(ax, 6.2, 4.1, "1−", {"z"}, highlight, fontsize=7)
+    wire(ax, [(6.42, 4.1), (7.58, 4.1)], {"z"}, highlight)
+    # Reset gate: r_t scales the previous state's contribution to the candidate.
+    wire(ax, [(2.6, top), (2.6, 4.32)], {"r"}, highlight)
+    wire(ax, [(2.6, gate_y + 0.32), (2.6, 3.88)], {"r"}, highlight)
+    operator(ax, 2.6, 4.1, r"$\times$", {"r"}, highlight)
+    wire(ax, [(2.82, 4.1), (3.4, 4.1), (3.4, 2.0), (6.9, 2.0), (6.9, gate_y),
+              (7.34, gate_y)], {"r"}, highlight)
+    # Candidate: tanh of x_t and the reset-scaled state; (1 - z_t) * h~_t is added.
+    wire(ax, [(1.5, x_y), (7.8, x_y), (7.8, gate_y - 0.32)], {"h"}, highlight)
+    layer_box(ax, 7.8, gate_y, "tanh", "", {"h"}, highlight)
+    ax.text(8.3, gate_y - 0.05, r"$\tilde h_t$", ha="left", va="center", fontsize=11,
+            color=part_style({"h"}, highlight)[0])
+    wire(ax, [(7.8, gate_y + 0.32), (7.8, 3.88)], {"h"}, highlight)
+    operator(ax, 7.8, 4.1, r"$\times$", {"z", "h"}, highlight)
+    wire(ax, [(7.8, 4.32), (7.8, top - 0.22)], {"z", "h"}, highlight)
+    operator(ax, 7.8, top, "+", {"state", "z", "h"}, highlight)
+    _finish_cell(ax, (-0.9, 6.0))
+    return fig

@@ -1,45 +1,53 @@
-"""Checks for chapter 4: one GRU step, against keras.layers.GRU with its default
-``reset_after=True``.
+"""Checks for chapter 4: a GRU in PyTorch's layout, and its conversion to Keras'.
 
-Weight layout (Keras'): ``kernel`` (input_dim, 3·units), ``recurrent_kernel``
-(units, 3·units), ``bias`` (2, 3·units): row 0 is added to the input part, row 1 to the
-recurrent part; the three column blocks are in the order z (update), r (reset),
-h (candidate)::
+PyTorch's ``torch.nn.GRU`` stores the three blocks as *rows*, in the order r (reset),
+z (update), n (new, the candidate): ``weight_ih`` (3·units, input_dim), ``weight_hh``
+(3·units, units), and two bias vectors ``bias_ih`` and ``bias_hh`` (3·units,). It applies
+the reset gate after the recurrent product, as Keras' default ``reset_after=True`` does.
+Keras stores the blocks as *columns* in the order z, r, h: ``kernel`` (input_dim, 3·units),
+``recurrent_kernel`` (units, 3·units), ``bias`` (2, 3·units) with row 0 for the input
+part and row 1 for the recurrent part. The oracle of both checks is
+``keras.layers.GRU(reset_after=True)`` given converted weights.
 
-    x_part = x_t @ kernel + bias[0];  h_part = h_prev @ recurrent_kernel + bias[1]
-    z = sigmoid(x_z + h_z);  r = sigmoid(x_r + h_r)
-    candidate = tanh(x_h + r * h_h)          # reset applied after the matmul
-    h_t = z * h_prev + (1 - z) * candidate
+- ``check_gru_step_torch(gru_step_torch)``: part 1, one step in PyTorch's layout.
+- ``check_torch_gru_to_keras(torch_gru_to_keras, gru_step_torch)``: part 2, the weight
+  conversion; it re-checks part 1 quietly first, so that a mistake there is not blamed on
+  part 2.
 
-``check_gru_step(fn, reset_after=False)`` checks the textbook form instead (Cho et al.
-2014; ``keras.layers.GRU(reset_after=False)``): one bias row of shape (3·units,), and the
-reset gate applied before the matrix product, ``candidate = tanh(x_h + (r * h_prev) @ U_h)``.
+A failing check raises :class:`~rnncourse.checks._common.CheckFailed`; the full equations
+appear only when the check is run again with ``hint=True``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import numpy as np
 
-from rnncourse.checks._common import assert_matches, call_learner, random_array, report
+from rnncourse.checks._common import (
+    CheckFailed,
+    as_array,
+    assert_matches,
+    call_learner,
+    expect_tuple,
+    random_array,
+    report,
+)
 
-# (batch, input_dim, units): non-square kernels, batch != units and != 2 (so that adding the
-# whole (2, 3·units) bias fails loudly), and a size-1 case. The size-1 case comes last: with
-# one unit, r * (h @ U) equals (r * h) @ U, so it cannot tell some mistakes apart.
+# (batch, input_dim, units): non-square weights, batch != units, and a size-1 case. The
+# size-1 case comes last: with one unit, r * (h W) equals (r * h) W, so it cannot tell
+# some mistakes apart.
 CASES = [(3, 5, 2), (2, 4, 5), (4, 3, 3), (1, 1, 1)]
+SEQUENCE_STEPS = 5  # steps of the whole-sequence comparison in the conversion check
 
-_HINT = ("x_part = x_t @ kernel + bias[0] and h_part = h_prev @ recurrent_kernel + bias[1], "
-         "each split into blocks z, r, h; z, r = sigmoid(x_z + h_z), sigmoid(x_r + h_r); "
-         "candidate = tanh(x_h + r * h_h); h_t = z * h_prev + (1 - z) * candidate.")
-
-
-def keras_gru_step(x_t, h_prev, kernel, recurrent_kernel, bias, *, reset_after=True):
-    """The oracle: ``h_t`` from one step of keras.layers.GRU with these weights."""
-    import keras
-
-    layer = keras.layers.GRU(recurrent_kernel.shape[0], reset_after=reset_after)
-    layer.build((None, 1, kernel.shape[0]))
-    layer.set_weights([kernel, recurrent_kernel, bias])
-    return np.asarray(layer(x_t[:, None, :], initial_state=[h_prev]))
+_HINT_STEP = ("gi = x_t @ weight_ih.T + bias_ih and gh = h_prev @ weight_hh.T + bias_hh, each "
+              "split into blocks r, z, n; r, z = sigmoid(gi_r + gh_r), sigmoid(gi_z + gh_z); "
+              "n = tanh(gi_n + r * gh_n); h_t = (1 - z) * n + z * h_prev.")
+_HINT_CONVERT = ("split weight_ih, weight_hh, bias_ih and bias_hh into their r, z, n blocks "
+                 "(along the rows); reorder them to z, r, n; transpose the weights so that "
+                 "kernel is (input_dim, 3·units); bias = np.stack([bias_ih reordered, "
+                 "bias_hh reordered]).")
 
 
 def _sigmoid(z):
@@ -50,129 +58,193 @@ def _identity(z):
     return z
 
 
-def numpy_gru_step(x_t, h_prev, kernel, recurrent_kernel, bias, *, order="zrh",
-                   reset="after", input_bias=True, recurrent_bias=True, gate=_sigmoid,
-                   candidate=np.tanh, z_keeps_old=True, use_reset=True):
-    """A reset_after GRU step in float64, with switches that reproduce common mistakes.
+def _rows(weights, order):
+    return dict(zip(order, np.split(np.asarray(weights), 3, axis=0), strict=True))
 
-    ``order`` names the block each third of the columns is read as (Keras: "zrh").
-    ``reset``: "after" (Keras' default), "before" (the textbook form, r * h_prev
-    multiplied by the recurrent kernel), or "after, bias outside" (r multiplies
-    h_prev @ U_h but not its bias).
+
+def reference_conversion(weight_ih, weight_hh, bias_ih, bias_hh):
+    """PyTorch GRU weights -> Keras GRU(reset_after=True) weights."""
+    def zrh(weights):
+        blocks = _rows(weights, "rzn")
+        return np.concatenate([blocks["z"], blocks["r"], blocks["n"]], axis=0)
+    return zrh(weight_ih).T, zrh(weight_hh).T, np.stack([zrh(bias_ih), zrh(bias_hh)])
+
+
+def keras_gru(x, h0, kernel, recurrent_kernel, bias):
+    """The oracle: every state ``(batch, time, units)`` of keras.layers.GRU (reset_after=True)."""
+    import keras
+
+    layer = keras.layers.GRU(recurrent_kernel.shape[0], return_sequences=True)
+    layer.build((None, None, kernel.shape[0]))
+    layer.set_weights([kernel, recurrent_kernel, bias])
+    return np.asarray(layer(x, initial_state=[h0]))
+
+
+def keras_torch_gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    """One step of a PyTorch-layout GRU, computed by Keras with converted weights."""
+    converted = reference_conversion(weight_ih, weight_hh, bias_ih, bias_hh)
+    return keras_gru(x_t[:, None, :], h_prev, *converted)[:, 0]
+
+
+def numpy_torch_gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh, *, order="rzn",
+                         reset="after", use_bias_ih=True, use_bias_hh=True, gate=_sigmoid,
+                         candidate=np.tanh, z_keeps_old=True):
+    """A PyTorch-layout GRU step in float64, with switches that reproduce common mistakes.
+
+    ``order`` names the block each third of the rows is read as (PyTorch's: "rzn").
+    ``reset``: "after" (PyTorch), "before" ((r * h_prev) @ W_hn.T) or "after, bias
+    outside" (r multiplies h_prev @ W_hn.T but not b_hn).
     """
-    units = recurrent_kernel.shape[0]
-    b_x = bias[0] if input_bias else np.zeros(3 * units)
-    b_h = bias[1] if recurrent_bias else np.zeros(3 * units)
-    x_blocks = dict(zip(order, np.split(x_t.astype(np.float64) @ kernel + b_x, 3, axis=-1),
-                        strict=True))
-    h_matmul = dict(zip(order, np.split(h_prev.astype(np.float64) @ recurrent_kernel, 3,
-                                        axis=-1), strict=True))
-    h_bias = dict(zip(order, np.split(b_h, 3), strict=True))
-    z = gate(x_blocks["z"] + h_matmul["z"] + h_bias["z"])
-    r = gate(x_blocks["r"] + h_matmul["r"] + h_bias["r"]) if use_reset else 1.0
-    u_h = dict(zip(order, np.split(recurrent_kernel, 3, axis=-1), strict=True))["h"]
+    b_i = bias_ih if use_bias_ih else np.zeros_like(bias_ih)
+    b_h = bias_hh if use_bias_hh else np.zeros_like(bias_hh)
+    w_i, w_h = _rows(weight_ih, order), _rows(weight_hh, order)
+    bi, bh = _rows(b_i, order), _rows(b_h, order)
+    x, h = x_t.astype(np.float64), h_prev.astype(np.float64)
+    r = gate(x @ w_i["r"].T + bi["r"] + h @ w_h["r"].T + bh["r"])
+    z = gate(x @ w_i["z"].T + bi["z"] + h @ w_h["z"].T + bh["z"])
     if reset == "after":
-        recurrent = r * (h_matmul["h"] + h_bias["h"])
+        recurrent = r * (h @ w_h["n"].T + bh["n"])
     elif reset == "before":
-        recurrent = (r * h_prev) @ u_h + h_bias["h"]
+        recurrent = (r * h) @ w_h["n"].T + bh["n"]
     else:
-        recurrent = r * h_matmul["h"] + h_bias["h"]
-    new = candidate(x_blocks["h"] + recurrent)
-    return z * h_prev + (1 - z) * new if z_keeps_old else (1 - z) * h_prev + z * new
+        recurrent = r * (h @ w_h["n"].T) + bh["n"]
+    n = candidate(x @ w_i["n"].T + bi["n"] + recurrent)
+    return (1 - z) * n + z * h if z_keeps_old else z * n + (1 - z) * h
 
 
-# Each likely mistake, as the keyword arguments of numpy_gru_step that reproduce it.
+# Each likely mistake in part 1, as the keyword arguments of numpy_torch_gru_step.
 MISTAKES = {
-    "apply the reset gate before the matmul, (r * h_prev) @ U_h, the textbook form; "
-    "Keras' default reset_after=True computes r * (h_prev @ U_h + bias[1]_h)":
-        {"reset": "before"},
-    "apply the reset gate to h_prev @ U_h but not to its bias (Keras: r * (h_prev @ U_h "
-    "+ bias[1]_h))": {"reset": "after, bias outside"},
-    "use only bias[0] and forget bias[1], the recurrent bias": {"recurrent_bias": False},
-    "use only bias[1] and forget bias[0], the input bias": {"input_bias": False},
-    "leave out the bias": {"input_bias": False, "recurrent_bias": False},
-    "read the blocks in the order r, z, h (Keras' order is z, r, h)": {"order": "rzh"},
-    "swap z and 1 - z (Keras: h_t = z * h_prev + (1 - z) * candidate)":
-        {"z_keeps_old": False},
-    "forget the tanh on the candidate": {"candidate": _identity},
-    "use sigmoid instead of tanh for the candidate": {"candidate": _sigmoid},
+    "read the rows in Keras' order z, r, n (PyTorch's order is r, z, n)": {"order": "zrn"},
+    "apply the reset gate before the product, (r * h_prev) @ W_hn.T, the textbook form; "
+    "PyTorch computes r * (h_prev @ W_hn.T + b_hn)": {"reset": "before"},
+    "apply the reset gate to h_prev @ W_hn.T but not to its bias b_hn (PyTorch: "
+    "r * (h_prev @ W_hn.T + b_hn))": {"reset": "after, bias outside"},
+    "leave out bias_hh": {"use_bias_hh": False},
+    "leave out bias_ih": {"use_bias_ih": False},
+    "leave out both biases": {"use_bias_ih": False, "use_bias_hh": False},
+    "swap z and 1 - z (PyTorch: h_t = (1 - z) * n + z * h_prev)": {"z_keeps_old": False},
+    "forget the tanh on the candidate n": {"candidate": _identity},
+    "use sigmoid instead of tanh for the candidate n": {"candidate": _sigmoid},
     "use tanh instead of sigmoid for the gates": {"gate": np.tanh},
-    "forget the sigmoid on the gates": {"gate": _identity},
-    "leave out the reset gate": {"use_reset": False},
 }
 
 
-# The same for the textbook form (reset_after=False, one bias row): each mistake's switches
-# for numpy_gru_step, which then gets the bias as [bias, zeros].
-MISTAKES_TEXTBOOK = {
-    "apply the reset gate after the matmul, r * (h_prev @ U_h), Keras' default form; "
-    "reset_after=False computes (r * h_prev) @ U_h": {"reset": "after"},
-    "leave out the bias": {"reset": "before", "input_bias": False},
-    "read the blocks in the order r, z, h (Keras' order is z, r, h)":
-        {"reset": "before", "order": "rzh"},
-    "swap z and 1 - z (Keras: h_t = z * h_prev + (1 - z) * candidate)":
-        {"reset": "before", "z_keeps_old": False},
-    "forget the tanh on the candidate": {"reset": "before", "candidate": _identity},
-    "use sigmoid instead of tanh for the candidate": {"reset": "before", "candidate": _sigmoid},
-    "use tanh instead of sigmoid for the gates": {"reset": "before", "gate": np.tanh},
-    "forget the sigmoid on the gates": {"reset": "before", "gate": _identity},
-    "leave out the reset gate": {"reset": "before", "use_reset": False},
-}
-
-_HINT_TEXTBOOK = ("x_part = x_t @ kernel + bias, split into blocks z, r, h; "
-                  "z, r = sigmoid(x_z + h_prev @ U_z), sigmoid(x_r + h_prev @ U_r); "
-                  "candidate = tanh(x_h + (r * h_prev) @ U_h); "
-                  "h_t = z * h_prev + (1 - z) * candidate.")
+def _explain_transpose(error: CheckFailed, name: str) -> CheckFailed:
+    text = str(error)
+    if "raised ValueError" in text and ("matmul" in text or "aligned" in text
+                                        or "broadcast" in text):
+        return CheckFailed(f"{text}\nPyTorch stores a weight as (3·units, input_dim), one "
+                           "row per output: multiply by its transpose, x_t @ weight_ih.T.")
+    return error
 
 
-def check_gru_step(gru_step, seed: int = 0, *, reset_after: bool = True) -> None:
-    """Check ``gru_step(x_t, h_prev, kernel, recurrent_kernel, bias) -> h_t``.
+def check_gru_step_torch(gru_step_torch, seed: int = 0, *, hint: bool = False) -> None:
+    """Check ``gru_step_torch(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh) -> h_t``.
 
-    ``reset_after=True`` (default): Keras' default layout, bias of shape (2, 3·units).
-    ``reset_after=False``: the textbook form, bias of shape (3·units,).
+    The reference is keras.layers.GRU(reset_after=True) with the weights converted from
+    PyTorch's layout. Run with ``hint=True`` to see the equations in a failure message.
     """
-    name = getattr(gru_step, "__name__", "gru_step")
-    name = name if name.isidentifier() else "gru_step"  # e.g. a lambda
     rng = np.random.default_rng(seed)
     cases, worst = [], 0.0
     for batch, input_dim, units in CASES:
-        args = _random_step_inputs(rng, batch, input_dim, units, reset_after)
-        expected = keras_gru_step(*args, reset_after=reset_after)
+        args = random_step_inputs(rng, batch, input_dim, units)
+        expected = keras_torch_gru_step(*args)
         case = f"batch={batch}, input_dim={input_dim}, units={units}"
         try:
-            got = call_learner(gru_step, args, name)
-        except ValueError as error:
-            if reset_after and "broadcast" in str(error):
-                raise AssertionError(
-                    f"{name} failed with {error!r} ({case}). bias has shape (2, 3·units): "
-                    "add bias[0] to x_t @ kernel and bias[1] to h_prev @ recurrent_kernel, "
-                    "not the whole bias at once.") from error
-            raise
+            got = call_learner(gru_step_torch, args, "gru_step_torch", case)
+        except CheckFailed as error:
+            raise _explain_transpose(error, "gru_step_torch") from None
         if isinstance(got, (tuple, list)):
-            raise AssertionError(
-                f"{name} should return h_t alone (one array), got a {type(got).__name__} "
-                f"of length {len(got)}: a GRU has no separate cell state.")
-        if reset_after:
-            suspects = {mistake: numpy_gru_step(*args, **switches)
-                        for mistake, switches in MISTAKES.items()}
-        else:
-            *front, bias = args
-            two_rows = np.stack([bias, np.zeros_like(bias)])
-            suspects = {mistake: numpy_gru_step(*front, two_rows, **switches)
-                        for mistake, switches in MISTAKES_TEXTBOOK.items()}
-        worst = max(worst, assert_matches(
-            got, expected, "h_t", case, suspects=suspects,
-            hint=_HINT if reset_after else _HINT_TEXTBOOK))
+            raise CheckFailed(
+                f"gru_step_torch should return h_t alone (one array), got a "
+                f"{type(got).__name__} of length {len(got)}: a GRU has no separate cell state.")
+        suspects = {mistake: numpy_torch_gru_step(*args, **switches)
+                    for mistake, switches in MISTAKES.items()}
+        worst = max(worst, assert_matches(got, expected, "h_t", case, suspects=suspects,
+                                          hint=_HINT_STEP, show_hint=hint))
         cases.append(case)
-    report(name, f"keras.layers.GRU (reset_after={reset_after}, one step, random h_prev)",
-           cases, worst)
+    report("gru_step_torch", "keras.layers.GRU (reset_after=True, weights converted from "
+           "PyTorch's layout; one step, random h_prev)", cases, worst)
 
 
-def _random_step_inputs(rng, batch, input_dim, units, reset_after=True):
-    # Weights scaled so that the sigmoids and tanh work in their curved range, and a
-    # random h_prev, so that every mistake changes the output visibly.
-    bias_shape = (2, 3 * units) if reset_after else (3 * units,)
+def _wrong_conversions(weight_ih, weight_hh, bias_ih, bias_hh):
+    """Each likely mistake of part 2 -> the Keras weights it produces."""
+    def reorder(weights, order):
+        blocks = _rows(weights, "rzn")
+        return np.concatenate([blocks[g] for g in order], axis=0)
+
+    def build(order="zrn", bias_order="zrn", rows=("ih", "hh")):
+        biases = {"ih": reorder(bias_ih, bias_order), "hh": reorder(bias_hh, bias_order)}
+        return (reorder(weight_ih, order).T, reorder(weight_hh, order).T,
+                np.stack([biases[rows[0]], biases[rows[1]]]))
+
+    return {
+        "keep PyTorch's block order r, z, n (Keras' order is z, r, h)": build("rzn", "rzn"),
+        "reorder the weights but not the biases (both go from r, z, n to z, r, h)":
+            build("zrn", "rzn"),
+        "swap the two bias rows (Keras: row 0 = bias_ih, added to the input part; row 1 = "
+        "bias_hh, the recurrent part)": build(rows=("hh", "ih")),
+    }
+
+
+def check_torch_gru_to_keras(torch_gru_to_keras, gru_step_torch, seed: int = 0, *,
+                             hint: bool = False) -> None:
+    """Check ``torch_gru_to_keras(weight_ih, weight_hh, bias_ih, bias_hh)``
+    ``-> (kernel, recurrent_kernel, bias)`` for keras.layers.GRU(reset_after=True).
+
+    Keras, given the converted weights, must compute over a whole sequence what your
+    ``gru_step_torch`` (part 1) computes with the original ones. Part 1 is checked first.
+    """
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            check_gru_step_torch(gru_step_torch, seed=seed)
+    except CheckFailed as error:
+        raise CheckFailed("Fix part 1 first: gru_step_torch does not pass "
+                          f"check_gru_step_torch yet, so it cannot judge your conversion. "
+                          f"({error})") from None
+    rng = np.random.default_rng(seed + 1)
+    cases, worst = [], 0.0
+    for batch, input_dim, units in CASES:
+        _, h0, *weights = random_step_inputs(rng, batch, input_dim, units)
+        x = random_array(rng, batch, SEQUENCE_STEPS, input_dim)
+        case = f"batch={batch}, input_dim={input_dim}, units={units}"
+        converted = expect_tuple(
+            call_learner(torch_gru_to_keras, tuple(weights), "torch_gru_to_keras", case), 3,
+            "the result of torch_gru_to_keras, (kernel, recurrent_kernel, bias),")
+        names = ("kernel", "recurrent_kernel", "bias")
+        converted = [as_array(w, f"the converted {n}") for w, n in zip(converted, names,
+                                                                        strict=True)]
+        for got, want, name in zip(converted, reference_conversion(*weights), names,
+                                   strict=True):
+            if got.shape != want.shape:
+                transposed = " Transpose it: Keras multiplies from the right." \
+                    if got.shape == want.shape[::-1] and name != "bias" else ""
+                raise CheckFailed(
+                    f"the converted {name} has shape {got.shape}; keras.layers.GRU({units}) "
+                    f"on {input_dim} features needs {want.shape} ({case}).{transposed}")
+        suspects = {mistake: keras_gru(x, h0, *(w.astype(np.float32) for w in wrong))
+                    for mistake, wrong in _wrong_conversions(*weights).items()}
+        got = keras_gru(x, h0, *(w.astype(np.float32) for w in converted))
+        h, states = h0, []
+        for t in range(SEQUENCE_STEPS):
+            h = np.asarray(gru_step_torch(x[:, t], h, *weights), dtype=np.float64)
+            states.append(h)
+        worst = max(worst, assert_matches(
+            got, np.stack(states, axis=1),
+            "keras.layers.GRU's states with your converted weights", case,
+            suspects=suspects, hint=_HINT_CONVERT, show_hint=hint))
+        cases.append(case)
+    report("torch_gru_to_keras", f"your gru_step_torch over {SEQUENCE_STEPS} steps, run by "
+           "keras.layers.GRU with the converted weights", cases, worst)
+
+
+def random_step_inputs(rng, batch, input_dim, units):
+    """(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh) of a random case.
+
+    Weights scaled so that the sigmoids and tanh work in their curved range, and a random
+    h_prev, so that every mistake changes the output visibly.
+    """
     return (random_array(rng, batch, input_dim), random_array(rng, batch, units),
-            random_array(rng, input_dim, 3 * units, scale=0.5),
-            random_array(rng, units, 3 * units, scale=0.5),
-            random_array(rng, *bias_shape, scale=0.5))
+            random_array(rng, 3 * units, input_dim, scale=0.5),
+            random_array(rng, 3 * units, units, scale=0.5),
+            random_array(rng, 3 * units, scale=0.5), random_array(rng, 3 * units, scale=0.5))

@@ -1,0 +1,188 @@
+"""Chapter 3's prose claims, and its solution's, on the small run and the book's full-size run."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+CHAPTER = "chapters/ch03_lstm.ipynb"
+SOLUTION = "solutions/ch03_lstm.ipynb"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def chapter(small_run):
+    return small_run(CHAPTER)
+
+
+@pytest.fixture(scope="module")
+def solution(small_run):
+    return small_run(SOLUTION)
+
+
+@pytest.fixture(scope="module")
+def full(full_size_values):
+    return full_size_values(CHAPTER)
+
+
+# --- section 1: the cell path, measured on its own ---------------------------------------
+
+def check_gradient_claims(values, max_factor):
+    # "more gradient as b_f grows", the whole curve of b_f = 3 falls and rises again
+    assert values["grad_left_lstm_b0"] < values["grad_left_lstm_b1"] \
+        < values["grad_left_lstm_b3"]
+    assert 0 < values["grad_b3_min_lag"] < values["grad_far"]
+    assert values["grad_b3_min"] < 0.75 * values["grad_left_lstm_b3"]
+    # the cell path alone follows the product of the forget gates ...
+    assert 1.0 <= values["cell_product_max_factor"] < max_factor
+    by_bias = values["cell_path_by_bias"]
+    assert set(by_bias) == {"0", "1", "3"}
+    for cell, product in by_bias.values():
+        assert cell / product == pytest.approx(1, rel=max_factor - 1)
+    assert by_bias["0"][0] < by_bias["1"][0] < by_bias["3"][0]
+    assert values["cell_left_b3"] == by_bias["3"][0]
+    assert values["forget_product_b3"] == by_bias["3"][1]
+    # ... and carries less than half of the b_f = 3 layer's gradient at the first input
+    assert values["cell_share_b3"] < 0.5
+    assert values["cell_left_b3"] < values["grad_left_lstm_b3"]
+    assert 0.93 < values["forget_mean_b3"] < 0.97  # sigma(3) = 0.953
+
+
+def test_cell_path_follows_the_forget_product(chapter):
+    check_gradient_claims(chapter, max_factor=4.0)
+
+
+@pytest.mark.full_size
+def test_cell_path_follows_the_forget_product_full_size(full):
+    check_gradient_claims(full, max_factor=2.5)
+    # the issue's numbers: the cell path keeps well under 1% at lag 99, a few percent of
+    # the whole layer's gradient there; Keras' default (b_f = 1) keeps more than the
+    # SimpleRNN with this probe, b_f = 0 less
+    assert full["grad_far"] == 99
+    assert full["cell_left_b3"] < 0.01 and full["forget_product_b3"] < 0.01
+    assert full["cell_share_b3"] < 0.05
+    assert full["grad_left_lstm_b1"] > full["grad_left_simple_rnn"] > full["grad_left_lstm_b0"]
+
+
+def test_the_question_on_a_095_forget_gate():
+    """Check-your-understanding 1: 0.95**99 is less than one percent."""
+    assert 0.005 < 0.95 ** 99 < 0.01
+    assert 0.3 < 0.99 ** 99 < 0.4  # "0.99**99 is about 0.37"
+
+
+# --- sections 2-4 -------------------------------------------------------------------------
+
+def test_numpy_lstm_equals_keras(chapter):
+    assert chapter["gate_by_gate_max_abs_diff"] < 1e-5
+    assert chapter["lstm_max_abs_diff"] < 1e-5
+    assert chapter["imdb_state_max_abs_diff"] < 1e-5
+
+
+@pytest.mark.full_size
+def test_numpy_lstm_equals_keras_full_size(full):
+    for key in ("gate_by_gate_max_abs_diff", "lstm_max_abs_diff", "imdb_state_max_abs_diff"):
+        assert full[key] < 1e-5, key
+
+
+def test_parameter_formula_matches_keras(chapter):
+    rows = chapter["lstm_param_rows"]
+    assert len(rows) >= 3
+    for input_dim, units, formula, keras_count in rows:
+        assert formula == keras_count == 4 * (units * (input_dim + units) + units)
+
+
+def test_the_question_on_parameters():
+    """Check-your-understanding 3: LSTM(64) on 100 features has 42,240 parameters."""
+    import keras
+
+    layer = keras.layers.LSTM(64)
+    layer.build((None, None, 100))
+    assert layer.count_params() == 42_240
+
+
+def test_keras_starts_the_forget_bias_at_one(chapter):
+    assert chapter["initial_forget_bias"] == 1.0
+
+
+def test_keras_lstm_has_no_peephole_weights():
+    """The variants box: Keras' LSTM holds only kernel, recurrent kernel and bias."""
+    import keras
+
+    layer = keras.layers.LSTM(3)
+    layer.build((None, None, 2))
+    assert [tuple(w.shape) for w in layer.weights] == [(2, 12), (3, 12), (12,)]
+
+
+# --- section 5 ----------------------------------------------------------------------------
+
+def test_gate_readout_is_consistent(chapter):
+    assert 0.0 < chapter["review_gate_min"] <= chapter["review_gate_max"] < 1.0
+    for name in ("review_forget_mean", "review_input_mean", "review_output_mean"):
+        assert chapter["review_gate_min"] <= chapter[name] <= chapter["review_gate_max"]
+    assert 0 <= chapter["review_agreeing_units_percent"] <= 100
+    assert 0 < chapter["review_top3_jump_share"] <= 1
+    assert chapter["review_words"] <= chapter["review_max_words"]
+    assert chapter["review_label"] in ("positive", "negative")
+    assert 0.0 <= chapter["imdb_test_accuracy"] <= 1.0
+
+
+def test_reviews_keep_their_last_tokens_as_in_chapter_6():
+    """Section 5 keeps each review's end, like chapter 6 (rnncourse.sentiment.pad)."""
+    notebook = json.loads((ROOT / CHAPTER).read_text())
+    code = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    assert 'pad(encode(vectorize, train.texts), SEQUENCE_LENGTH, padding="post")' in code
+    assert "output_sequence_length" not in code
+    import numpy as np
+
+    from rnncourse.sentiment import pad
+
+    kept = pad([np.arange(1, 8)], 3, padding="post")
+    assert kept.tolist() == [[5, 6, 7]]
+
+
+@pytest.mark.full_size
+def test_full_size_gates_are_graded_and_accuracy_beats_guessing(full):
+    assert 0.0 < full["review_gate_min"] <= full["review_gate_max"] < 1.0
+    assert full["imdb_test_accuracy"] > 0.6
+
+
+# --- the chapter's shape --------------------------------------------------------------------
+
+def test_chapter_has_three_self_check_questions():
+    notebook = json.loads((ROOT / CHAPTER).read_text())
+    markdown = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    questions = [m for m in markdown if "**Check your understanding.**" in m]
+    assert len(questions) >= 3
+    for text in questions:
+        assert "<details>" in text and "<summary>Answer</summary>" in text \
+            and "</details>" in text
+
+
+def test_chapter_has_a_variants_box_and_short_code_cells():
+    notebook = json.loads((ROOT / CHAPTER).read_text())
+    text = "".join("".join(c["source"]) for c in notebook["cells"])
+    assert "Variants and conventions" in text and "{cite}`greff2017`" in text
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert len("".join(cell["source"]).splitlines()) <= 30, cell["source"][:2]
+
+
+# --- the solution ---------------------------------------------------------------------------
+
+def test_solution_passes_its_checks_and_matches_keras(solution):
+    printed = "".join(o.get("text", "") for c in solution.notebook.cells
+                      for o in c.get("outputs", []))
+    assert "✓ cifg_step matches" in printed
+    assert "✓ cifg_to_lstm matches" in printed
+    assert solution["solution_cifg_max_abs_diff"] < 1e-5
+
+
+def test_solution_cifg_cell_stays_bounded(solution):
+    """Part 3: the coupled cell is a running average, the standard one is not."""
+    assert solution["cifg_cell_max"] < 1.0
+    assert solution["lstm_cell_max"] > 2.0
+    assert solution["lstm_cell_max"] == pytest.approx(solution["lstm_cell_limit"], rel=0.05)
+    assert math.isfinite(solution["lstm_cell_limit"])

@@ -1,0 +1,147 @@
+"""Sphinx extension: ship chapter 6's trained model with the "Try it" page (tryit.md).
+
+Loaded from _config.yml (``sphinx: local_extensions: {tryit_export: tools/}``).
+
+The chapter calls ``rnncourse.tryit.publish_model(reviewer, ...)``, which displays a
+one-line summary whose output metadata holds the model under ``"rnncourse.tryit"`` (the
+page's files; ``rnncourse/tryit.py`` documents them). myst-nb shows only that line on
+the site, and writes every notebook it reads, executed or
+restored from the jupyter-cache, to ``_build/jupyter_execute/<docname>.ipynb``. So the
+model survives a cached build: this extension reads the output from there at the end of
+the build and writes its files into ``_build/html/_static/tryit/``. Nothing comes from a
+CDN. It also adds the page's script and style (``tools/tryit/``) to the page, and only
+to it.
+
+If the page is in the book but no notebook of the book holds the export, the build
+warns (an error under ``-W``): the page would show "the model could not be loaded".
+Set ``tryit_require_model: false`` in the Sphinx config to allow that (drafts).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+from sphinx.util import logging
+
+ASSETS = Path(__file__).resolve().parent / "tryit"
+METADATA_KEY = "rnncourse.tryit"  # rnncourse.tryit.METADATA_KEY
+FILES = ("model.json", "weights.bin", "proof.json")  # rnncourse.tryit.FILES
+TARGET = ("_static", "tryit")
+
+logger = logging.getLogger(__name__)
+
+
+def find_exports(notebook: dict) -> list[dict]:
+    """Every Try it export among a notebook's outputs (a parsed .ipynb), in order."""
+    found = []
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            value = output.get("metadata", {}).get(METADATA_KEY)
+            if value is not None:
+                found.append(json.loads(value) if isinstance(value, str) else value)
+    return found
+
+
+def write_files(bundle: dict, folder: Path) -> dict[str, int]:
+    """Write the export's files into ``folder``; return their sizes in bytes."""
+    missing = [name for name in FILES if name not in bundle]
+    if missing:
+        raise ValueError(f"the Try it export lacks {', '.join(missing)}")
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes = {}
+    for name in FILES:
+        value = bundle[name]
+        if name.endswith(".bin"):
+            content = base64.b64decode(value, validate=True)
+        else:
+            content = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        (folder / name).write_bytes(content)
+        sizes[name] = len(content)
+    return sizes
+
+
+def _executed_notebooks(app):
+    """``(docname, parsed notebook)`` of every executed notebook of the book.
+
+    First myst-nb's copy in ``jupyter_execute/``; where a build did not read a notebook
+    again and that copy is gone, the execution cache's outputs for the notebook's
+    current source (matched by code, as myst-nb matches them).
+    """
+    folder = Path(app.outdir).parent / "jupyter_execute"
+    for docname in sorted(app.env.found_docs):
+        path = folder.joinpath(*(docname + ".ipynb").split("/"))
+        source = Path(app.srcdir).joinpath(*(docname + ".ipynb").split("/"))
+        try:
+            if path.is_file():
+                yield docname, json.loads(path.read_text(encoding="utf-8"))
+            elif source.is_file():
+                cached = _cached_notebook(app, source)
+                if cached is not None:
+                    yield docname, cached
+        except (OSError, ValueError) as error:
+            logger.warning(f"tryit: cannot read the executed {docname}: {error}")
+
+
+def _cached_notebook(app, source: Path) -> dict | None:
+    cache_path = (getattr(app.config, "nb_execution_cache_path", "")
+                  or str(Path(app.outdir).parent / ".jupyter_cache"))
+    if not Path(cache_path).is_dir():
+        return None
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CachingError, RetrievalError
+
+    cache = get_cache(cache_path)
+    try:
+        record = cache.match_cache_notebook(nbformat.read(source, as_version=4))
+    except (KeyError, CachingError, RetrievalError):
+        return None
+    return json.loads(nbformat.writes(cache.get_cache_bundle(record.pk).nb))
+
+
+def _export(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    page = app.config.tryit_page
+    if page not in app.env.found_docs:
+        return
+    exports = []
+    for docname, notebook in _executed_notebooks(app):
+        exports += [(docname, bundle) for bundle in find_exports(notebook)]
+    if not exports:
+        message = (f"tryit: no notebook of the book published the model for '{page}' "
+                   f"(rnncourse.tryit.publish_model); the page cannot run")
+        if app.config.tryit_require_model:
+            logger.warning(message)
+        else:
+            logger.info(message)
+        return
+    if len({docname for docname, _ in exports}) > 1 or len(exports) > 1:
+        logger.warning(f"tryit: {len(exports)} exports found "
+                       f"({', '.join(d for d, _ in exports)}); the page uses the last one")
+    docname, bundle = exports[-1]
+    target = Path(app.outdir).joinpath(*TARGET)
+    sizes = write_files(bundle, target)
+    logger.info(f"tryit: model of {docname} written to {target} "
+                f"({', '.join(f'{n} {s / 1e6:.2f} MB' for n, s in sizes.items())})")
+
+
+def _page_assets(app, pagename, templatename, context, doctree):
+    if pagename == app.config.tryit_page:
+        app.add_css_file("tryit.css")
+        app.add_js_file("tryit.js", defer="defer")
+
+
+def _static_path(app, config):
+    config.html_static_path.append(str(ASSETS))
+
+
+def setup(app):
+    app.add_config_value("tryit_page", "tryit", "html")
+    app.add_config_value("tryit_require_model", True, "html")
+    app.connect("config-inited", _static_path)
+    app.connect("html-page-context", _page_assets)
+    app.connect("build-finished", _export)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

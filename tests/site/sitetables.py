@@ -37,8 +37,8 @@ def expected_tables(docname: str) -> int:
             continue
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if "text/markdown" in data:
-                count += markdown_tables(data["text/markdown"])
-            elif "text/html" in data:
+            if "text/html" in data:  # myst-nb and JupyterLab prefer HTML to Markdown
                 count += len(re.findall(r"<table\b", data["text/html"]))
+            elif "text/markdown" in data:
+                count += markdown_tables(data["text/markdown"])
     return count

@@ -51,6 +51,10 @@ def test_page_loads_its_model_from_the_site_itself(reader, proof):
     page = _show(reader)
     assert page.locator("#tryit-app").is_visible()
     assert page.locator("#tryit-status").inner_text() == ""
+    # Every number the prose quotes is filled in from the exported model.
+    unfilled = page.evaluate("() => [...document.querySelectorAll('[data-tryit]')]"
+                             ".filter(s => !/\\d/.test(s.textContent)).map(s => s.dataset.tryit)")
+    assert not unfilled, f"numbers the page did not fill in: {unfilled}"
 
 
 def test_download_is_small_and_stated_on_the_page(reader, info):

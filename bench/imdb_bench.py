@@ -6,6 +6,12 @@ GRU, bidirectional LSTM) on the full 25,000 training reviews (minus the validati
 used for early stopping), scores them on the full 25,000 test reviews, and writes
 accuracy, parameter count and training time per model to ``bench/results/`` as JSON.
 
+When both the final LSTM and the tf-idf baseline are trained, each seed's pair is also
+*combined*, as chapter 6 does: the average ``a * p_LSTM + (1 - a) * p_tf-idf``, with the
+weight ``a`` chosen on the validation split (lowest cross-entropy), scored once on the
+test set. McNemar's exact test (paired: the same test reviews) compares the average with
+each model, and the two models with each other.
+
 Each model is trained ``--repeats`` times (seeds 0, 1, ...); times are reported as the
 median over the runs, accuracies per run and as the median. TensorFlow's thread settings
 are left at their defaults; the load average before and after is recorded, since other
@@ -28,7 +34,7 @@ import platform
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -72,7 +78,7 @@ def main(argv=None) -> int:
     import rnncourse  # noqa: F401
     from rnncourse import sentiment
 
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     try:
         config = with_overrides(sentiment.FINAL, args.set)
     except ValueError as error:
@@ -88,10 +94,12 @@ def main(argv=None) -> int:
     data, report["data"] = prepare(sentiment, config, args)
     print(f"data: {report['data']}", flush=True)
 
+    probabilities = {}  # (model, seed) -> {"validation": (n,), "test": (n,)}
     for name in args.models:
         runs = []
         for seed in range(args.repeats):
-            run = train_one(sentiment, name, data, config, seed, args)
+            run, probabilities[name, seed] = train_one(sentiment, name, data, config, seed,
+                                                       args)
             runs.append(run)
             print(f"{TITLES[name]:28s} seed {seed}: test accuracy {run['test_accuracy']:.4f}, "
                   f"{run['train_seconds']:.0f} s ({run['epochs_run']} epochs), "
@@ -107,8 +115,10 @@ def main(argv=None) -> int:
         }
     if args.notebooks:
         report["notebook_seconds"] = {nb: time_notebook(nb) for nb in NOTEBOOKS}
+    if {"final", "tfidf"} <= set(report["models"]):
+        report["combination"] = combine_runs(sentiment, probabilities, data)
     report["load_average_after"] = os.getloadavg()
-    report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
 
     print_table(report)
     output = args.output or RESULTS / f"imdb-{started.strftime('%Y%m%dT%H%M%SZ')}.json"
@@ -119,19 +129,33 @@ def main(argv=None) -> int:
 
 
 def with_overrides(final: dict, assignments: list[str]) -> dict:
-    """A copy of ``final`` with ``KEY=VALUE`` assignments applied (VALUE as a Python number)."""
+    """A copy of ``final`` with ``KEY=VALUE`` assignments applied (VALUE as a Python number).
+
+    The value must have the key's type: a whole number for an integer key (``epochs=2.9``
+    is refused, not rounded down), any finite number for a float key.
+    """
     import ast
+    import math
 
     config = dict(final)
     for assignment in assignments:
         key, _, value = assignment.partition("=")
         if key not in final:
             raise ValueError(f"--set {assignment}: unknown key {key!r}; one of {', '.join(final)}")
+        kind = type(final[key])
         try:
-            config[key] = type(final[key])(ast.literal_eval(value))
-        except (ValueError, SyntaxError, TypeError):
-            raise ValueError(f"--set {assignment}: {value!r} is not a "
-                             f"{type(final[key]).__name__}") from None
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            parsed = None
+        if kind is int:
+            valid = isinstance(parsed, int) and not isinstance(parsed, bool)
+        else:
+            valid = (isinstance(parsed, (int, float)) and not isinstance(parsed, bool)
+                     and math.isfinite(parsed))
+        if not valid:
+            raise ValueError(f"--set {assignment}: {value!r} is not a {kind.__name__}"
+                             + (" (a whole number)" if kind is int else ""))
+        config[key] = kind(parsed)
     return config
 
 
@@ -178,7 +202,12 @@ def prepare(sentiment, config, args):
     return data, info
 
 
-def train_one(sentiment, name, data, config, seed, args) -> dict:
+def train_one(sentiment, name, data, config, seed, args) -> tuple[dict, dict]:
+    """Train one model with one seed; return its summary and its probabilities.
+
+    The probabilities, ``{"validation": (n_validation,), "test": (n_test,)}``, are in the
+    order of ``data`` (the same reviews for every model), for the combination.
+    """
     import numpy as np
 
     start = time.perf_counter()
@@ -187,17 +216,27 @@ def train_one(sentiment, name, data, config, seed, args) -> dict:
             data["fit_texts"], data["validation_texts"], vocab_size=args.tfidf_vocab_size,
             epochs=config["epochs"], batch_size=config["batch_size"], seed=seed)
         fitted = time.perf_counter()
-        test_accuracy = sentiment.accuracy(model, sentiment.tfidf_dataset(
-            vectorizer, *data["test_texts"], batch_size=512))
+
+        def predict(split):
+            dataset = sentiment.tfidf_dataset(vectorizer, *data[split + "_texts"],
+                                              batch_size=512)
+            return np.concatenate([np.asarray(model.predict_on_batch(x)).reshape(-1)
+                                   for x, _ in dataset])
     else:
         kind = "LSTM" if name == "final" else name
         model, history, timer = sentiment.fit_recurrent(
             kind, data["fit"], data["validation"], config=config, epochs=config["epochs"],
             seed=seed)
         fitted = time.perf_counter()
-        probabilities = sentiment.predict_probabilities(model, data["test"][0],
-                                                        max_length=config["max_length"])
-        test_accuracy = float(np.mean((probabilities > 0.5) == data["test"][1]))
+
+        def predict(split):
+            return sentiment.predict_probabilities(model, data[split][0],
+                                                   max_length=config["max_length"])
+    probabilities = {"test": predict("test")}
+    test_accuracy = float(np.mean((probabilities["test"] > 0.5) == data["test"][1]))
+    evaluated = time.perf_counter()
+    if name in ("final", "tfidf"):  # the two the combination needs
+        probabilities["validation"] = predict("validation")
     return {
         "seed": seed,
         "test_accuracy": test_accuracy,
@@ -206,9 +245,56 @@ def train_one(sentiment, name, data, config, seed, args) -> dict:
         # Fit time: adapting the tf-idf vocabulary, every epoch and its validation pass.
         "train_seconds": fitted - start,
         "epoch_seconds": timer.seconds,
-        "evaluate_seconds": time.perf_counter() - fitted,
+        "evaluate_seconds": evaluated - fitted,
         "parameters": sentiment.parameter_count(model),
-    }
+    }, probabilities
+
+
+def combine_runs(sentiment, probabilities: dict, data: dict) -> dict:
+    """Per seed: the final LSTM and the tf-idf baseline averaged, scored with paired tests.
+
+    ``probabilities[(model, seed)]`` holds each model's validation and test probabilities.
+    The weight of the LSTM is chosen on the validation split; the test set scores the
+    average once. p-values: McNemar's exact test on the test reviews, the average against
+    each model and the LSTM against the baseline.
+    """
+    import numpy as np
+
+    validation_labels = np.asarray(data["validation"][1]) > 0.5
+    test_labels = np.asarray(data["test"][1]) > 0.5
+    seeds = sorted(seed for name, seed in probabilities if name == "final"
+                   and ("tfidf", seed) in probabilities)
+    runs = []
+    for seed in seeds:
+        lstm, tfidf = probabilities["final", seed], probabilities["tfidf", seed]
+        weight = sentiment.choose_combination_weight(lstm["validation"], tfidf["validation"],
+                                                     validation_labels)
+        average = {split: sentiment.combine_probabilities(lstm[split], tfidf[split], weight)
+                   for split in ("validation", "test")}
+        correct = {"average": (average["test"] > 0.5) == test_labels,
+                   "final": (lstm["test"] > 0.5) == test_labels,
+                   "tfidf": (tfidf["test"] > 0.5) == test_labels}
+        runs.append({
+            "seed": seed,
+            "weight_final": weight,
+            "validation_accuracy": float(np.mean(
+                (average["validation"] > 0.5) == validation_labels)),
+            "test_accuracy": float(correct["average"].mean()),
+            "test_accuracy_final": float(correct["final"].mean()),
+            "test_accuracy_tfidf": float(correct["tfidf"].mean()),
+            "p_average_vs_final": sentiment.mcnemar_p_value(correct["average"],
+                                                            correct["final"]),
+            "p_average_vs_tfidf": sentiment.mcnemar_p_value(correct["average"],
+                                                            correct["tfidf"]),
+            "p_final_vs_tfidf": sentiment.mcnemar_p_value(correct["final"], correct["tfidf"]),
+            "disagreement": float(np.mean(correct["final"] != correct["tfidf"])),
+        })
+    summary = {"title": "average of LSTM and tf-idf", "n_test": int(len(test_labels)),
+               "runs": runs}
+    for key in ("weight_final", "test_accuracy", "p_average_vs_final", "p_average_vs_tfidf",
+                "p_final_vs_tfidf", "disagreement"):
+        summary[key + "_median"] = statistics.median(run[key] for run in runs)
+    return summary
 
 
 def summarize(name, runs) -> dict:
@@ -248,6 +334,14 @@ def print_table(report) -> None:
         print(f"{row['title']:28s} {row['test_accuracy_median']:14.4f} "
               f"{row['parameters']:11,d} {row['train_seconds_median']:8.0f} "
               f"{row['seconds_per_epoch_median']:8.1f}")
+    if "combination" in report:
+        combination = report["combination"]
+        print(f"{combination['title']:28s} {combination['test_accuracy_median']:14.4f}   "
+              f"(weight of the LSTM {combination['weight_final_median']:.2f}; McNemar p vs "
+              f"LSTM {combination['p_average_vs_final_median']:.2g}, vs tf-idf "
+              f"{combination['p_average_vs_tfidf_median']:.2g}; LSTM vs tf-idf "
+              f"{combination['p_final_vs_tfidf_median']:.2g}; medians over "
+              f"{len(combination['runs'])} seeds)")
     if "final" in report:
         final = report["final"]
         print(f"\nfinal model: {final['test_accuracy_median']:.4f} test accuracy in "

@@ -183,3 +183,30 @@ def test_the_average_of_both_beats_each_model(book):
     assert book["lstm_only_right_share"] > 0.02
     assert book["combined_vs_baseline"] == "more accurate than"
     assert book["combined_vs_lstm"] == "more accurate than"
+
+
+# --- the solution (helper ex06; the checks' own tests: tests/checks/test_ch06_checks.py) --
+
+SOLUTION = "solutions/ch06_imdb_sentiment.ipynb"
+
+
+@pytest.fixture(scope="module")
+def solution(small_run):
+    return small_run(SOLUTION)
+
+
+def test_solution_passes_its_three_checks(solution):
+    printed = "".join(o.get("text", "") for c in solution.notebook.cells
+                      for o in c.get("outputs", []))
+    assert "✓ build_model makes Embedding → GRU → Dense(1, sigmoid)" in printed
+    assert "✓ train fits on fit_data" in printed and "restores the best epoch's" in printed
+    assert "✓ The model reads integer token ids through a GRU layer" in printed
+    assert solution["recurrent_layer"] == "GRU"
+    assert solution["validation_accuracy"] >= SMALL_PARAMETERS[SOLUTION]["MIN_ACCURACY"]
+    assert 0 <= solution["test_accuracy"] <= 1
+
+
+def test_solution_shows_no_recorded_value_as_cell_output(solution):
+    shown = [cell.source.splitlines()[-1] for cell in solution.notebook.cells
+             if any(o.get("output_type") == "execute_result" for o in cell.get("outputs", []))]
+    assert not shown

@@ -183,3 +183,13 @@ def test_solution_cifg_cell_stays_bounded(solution):
     assert solution["lstm_cell_max"] > 2.0
     assert solution["lstm_cell_max"] == pytest.approx(solution["lstm_cell_limit"], rel=0.05)
     assert math.isfinite(solution["lstm_cell_limit"])
+
+
+@pytest.mark.parametrize("bad, message", [({"GRAD_STEPS": True}, "GRAD_STEPS must be"),
+                                          ({"EPOCH": 3}, "unknown parameter")])
+def test_a_bad_parameter_stops_the_chapter_at_once(bad, message, tmp_path):
+    import papermill
+    from notebooks import execute
+
+    with pytest.raises(papermill.PapermillExecutionError, match=message):
+        execute(CHAPTER, bad, tmp_path)

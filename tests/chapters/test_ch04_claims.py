@@ -189,3 +189,13 @@ def test_solution_passes_both_checks_and_matches_keras(solution):
     assert "✓ gru_step_torch matches" in printed
     assert "✓ torch_gru_to_keras matches" in printed
     assert solution["solution_gru_max_abs_diff"] < 1e-5
+
+
+@pytest.mark.parametrize("bad, message", [({"TASK_LENGTHS": []}, "TASK_LENGTHS must be"),
+                                          ({"SPEED_REPEAT": 3}, "unknown parameter")])
+def test_a_bad_parameter_stops_the_chapter_at_once(bad, message, tmp_path):
+    import papermill
+    from notebooks import execute
+
+    with pytest.raises(papermill.PapermillExecutionError, match=message):
+        execute(CHAPTER, bad, tmp_path)

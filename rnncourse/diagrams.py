@@ -168,3 +168,120 @@ def draw_gru_cell(highlight: str = "state", ax=None):
     operator(ax, 7.8, top, "+", {"state", "z", "h"}, highlight)
     _finish_cell(ax, (-0.9, 6.0))
     return fig
+
+
+# --- Chapters 1 and 2: the loop, rolled and unrolled, and the backward pass -----------
+
+CELL_COLOURS = (COLORS[0], "#E8F1F8")  # edge, fill of a recurrent cell or a state
+INPUT_COLOURS = (COLORS[2], "#E5F5EF")  # of an input
+LOSS_COLOURS = (COLORS[1], "#FBEAE0")  # of the loss, and of the gradient's arrows
+
+
+def state_box(ax, x, y, text, width=0.8, height=0.6, colours=CELL_COLOURS, fontsize=9):
+    """A filled rounded box centred at (x, y) with ``text`` inside: a cell, a state, x_t, L."""
+    edge, fill = colours
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                boxstyle="round,pad=0.05", facecolor=fill, edgecolor=edge,
+                                linewidth=1.5, zorder=3))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=4)
+
+
+def backward_arrow(ax, start, end, colour=LOSS_COLOURS[0]):
+    """A dashed arrow: the gradient flowing back from ``start`` to ``end``."""
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11,
+                                 color=colour, linewidth=1.2, linestyle="--",
+                                 shrinkA=0, shrinkB=0))
+
+
+def _plain_axes(ax, figsize):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    return ax.figure, ax
+
+
+def draw_rolled_rnn(ax=None):
+    """Chapter 1: one RNN cell whose new state loops back into it; return the figure."""
+    fig, ax = _plain_axes(ax, (3, 3.2))
+    state_box(ax, 0, 0, "RNN cell\n$W_x, W_h, b$", width=1.1)
+    wire(ax, [(0, -0.95), (0, -0.38)], colour=WIRE)
+    wire(ax, [(0, 0.38), (0, 0.95)], colour=WIRE)
+    # The loop: the new state branches off the output and re-enters at the next step.
+    wire(ax, [(0, 0.7), (1.0, 0.7), (1.0, 0), (0.62, 0)], colour=WIRE)
+    ax.text(1.08, 0.35, "$h_{t-1}$\n(next step)", ha="left", va="center", fontsize=8)
+    ax.text(0, -1.1, "$x_t$", ha="center", va="top")
+    ax.text(0, 1.1, "$h_t$", ha="center", va="bottom")
+    ax.set(xlim=(-0.8, 1.9), ylim=(-1.5, 1.5), title="rolled")
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig
+
+
+def draw_unrolled_rnn(steps: int = 4, ax=None):
+    """Chapter 1: one copy of the cell per time step, states flowing left to right."""
+    if steps < 1:
+        raise ValueError(f"steps must be at least 1, got {steps}")
+    fig, ax = _plain_axes(ax, (1.8 * steps, 3.2))
+    for t in range(1, steps + 1):
+        x = 1.6 * t
+        state_box(ax, x, 0, "cell\n(shared)")
+        wire(ax, [(x, -0.95), (x, -0.38)], colour=WIRE)
+        wire(ax, [(x, 0.38), (x, 0.95)], colour=WIRE)
+        wire(ax, [(x - 1.15, 0), (x - 0.45, 0)], colour=WIRE)
+        ax.text(x, -1.1, f"$x_{t}$", ha="center", va="top")
+        ax.text(x, 1.1, f"$h_{t}$", ha="center", va="bottom")
+    ax.text(0.3, 0.12, "$h_0$", ha="center", va="bottom")
+    ax.set(xlim=(0, 1.6 * steps + 0.8), ylim=(-1.5, 1.5),
+           title=f"unrolled over {steps} time steps")
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return fig
+
+
+def draw_rolled_and_unrolled(steps: int = 4):
+    """Chapter 1's figure: the rolled cell (left) beside its unrolled form (right)."""
+    import matplotlib.pyplot as plt
+
+    fig, (rolled, unrolled) = plt.subplots(1, 2, figsize=(9.5, 3.2),
+                                           gridspec_kw={"width_ratios": [1.3, 3]})
+    draw_rolled_rnn(rolled)
+    draw_unrolled_rnn(steps, unrolled)
+    return fig
+
+
+def draw_bptt_graph(ax=None):
+    """Chapter 2: the unrolled graph, forward arrows solid, the gradient's arrows dashed.
+
+    Five columns (1, 2, ..., T-1, T) of an input x_t under a state h_t, then the loss L;
+    each backward arrow is labelled with the step Jacobian it multiplies by.
+    """
+    fig, ax = _plain_axes(ax, (8.5, 3.0))
+    gradient = LOSS_COLOURS[0]
+    for i, label in enumerate(["1", "2", r"\cdots", "T-1", "T"]):
+        x = 1.6 * i
+        if label == r"\cdots":
+            for y in (1.0, 0.0):
+                ax.text(x, y, r"$\cdots$", ha="center", va="center", fontsize=14)
+            continue
+        state_box(ax, x, 1.0, f"$h_{{{label}}}$", width=0.7, height=0.5, fontsize=10)
+        state_box(ax, x, 0.0, f"$x_{{{label}}}$", width=0.7, height=0.5,
+                  colours=INPUT_COLOURS, fontsize=10)
+        wire(ax, [(x, 0.3), (x, 0.7)], colour=WIRE)
+    state_box(ax, 1.6 * 5, 1.0, "$L$", width=0.7, height=0.5, colours=LOSS_COLOURS,
+              fontsize=10)
+    for i in range(5):
+        x0, x1 = 1.6 * i + 0.4, 1.6 * (i + 1) - 0.4
+        wire(ax, [(x0, 1.08), (x1, 1.08)], colour=WIRE)
+        backward_arrow(ax, (x1, 0.92), (x0, 0.92))
+        step = {0: "2", 2: "T-1", 3: "T"}.get(i)  # the state the backward arrow leaves
+        if step is not None:
+            ax.text((x0 + x1) / 2, 0.6, rf"$\mathrm{{diag}}(1-h_{{{step}}}^2)\,W_h^{{\top}}$",
+                    ha="center", fontsize=8, color=gradient)
+    ax.text(1.6 * 4.5, 0.62, r"$\partial L / \partial h_T$", ha="center", fontsize=8,
+            color=gradient)
+    ax.text(4.0, 1.62, "forward: states (solid)   backward: gradient (dashed)",
+            ha="center", fontsize=9)
+    ax.set(xlim=(-0.6, 8.6), ylim=(-0.45, 1.85))
+    ax.axis("off")
+    return fig

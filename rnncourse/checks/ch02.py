@@ -14,12 +14,16 @@ of arrays; ``global_norm`` is the norm of all of them together, before clipping;
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from rnncourse.checks._common import (
+    CheckFailed,
     as_array,
     assert_matches,
     call_learner,
+    expect_tuple,
     random_array,
     report,
 )
@@ -86,8 +90,34 @@ def tape_jacobians(layer, x) -> np.ndarray:
     return np.transpose(rows, (0, 2, 1, 3)).astype(np.float64)
 
 
-def check_gradient_norms(gradient_norms_by_lag, seed: int = 0) -> None:
-    """Check ``gradient_norms_by_lag(layer, x) -> (T,)`` on SimpleRNN, LSTM and GRU layers."""
+def check_gradient_norms(gradient_norms_by_lag, seed: int = 0, hint: bool = False) -> None:
+    """Check ``gradient_norms_by_lag(layer, x) -> (T,)`` on SimpleRNN, LSTM and GRU layers.
+
+    With ``hint=True`` a failure also shows the definition and the expected numbers.
+    """
+    with _retracing_warnings_silenced():
+        _check_gradient_norms(gradient_norms_by_lag, seed, hint)
+
+
+@contextlib.contextmanager
+def _retracing_warnings_silenced():
+    """Keep TensorFlow's "triggered tf.function retracing" warnings out of the check's output.
+
+    ``tape.batch_jacobian`` and ``tape.jacobian`` trace a function per input shape, and the
+    check's cases have different shapes on purpose: the warning would be noise.
+    """
+    import tensorflow as tf
+
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _check_gradient_norms(gradient_norms_by_lag, seed: int, hint: bool) -> None:
     rng = np.random.default_rng(seed)
     cases, worst = [], 0.0
     for kind, batch, time, input_dim, units in GRADIENT_CASES:
@@ -98,11 +128,12 @@ def check_gradient_norms(gradient_norms_by_lag, seed: int = 0) -> None:
         else:
             jac, oracle = tape_jacobians(layer, x), "a Jacobian computed by the check"
         case = f"{kind}, batch={batch}, T={time}, d={input_dim}, units={units}"
-        got = call_learner(gradient_norms_by_lag, (layer, x.copy()), "gradient_norms_by_lag")
+        got = call_learner(gradient_norms_by_lag, (layer, x.copy()), "gradient_norms_by_lag",
+                           case=case)
         per_sequence = np.sqrt((jac**2).sum(axis=(2, 3)))  # (batch, T), by time
         expected = per_sequence.mean(axis=0)[::-1]
         by_lag = jac[:, ::-1]
-        worst = max(worst, assert_matches(got, expected, "norms", case, suspects={
+        worst = max(worst, assert_matches(got, expected, "the norm array", case, suspects={
             "index by time instead of by lag (element 0 must be the LAST input, lag 0; "
             "reverse the time axis)": per_sequence.mean(axis=0),
             "forget the square root (squared Frobenius norms)":
@@ -119,7 +150,7 @@ def check_gradient_norms(gradient_norms_by_lag, seed: int = 0) -> None:
             "use the spectral norm (largest singular value) instead of the Frobenius norm":
                 np.linalg.norm(by_lag, ord=2, axis=(2, 3)).mean(axis=0),
         }, hint=f"norms[k] = mean over the batch of ||dh_T / dx_(T-k)||_F; {oracle} gives "
-                f"{np.array2string(expected, precision=4)}."))
+                f"{np.array2string(expected, precision=4)}.", show_hint=hint))
         cases.append(case)
     report("gradient_norms_by_lag",
            "Jacobian norms from the product of Jacobians (SimpleRNN) and the tape (LSTM, GRU)",
@@ -137,8 +168,13 @@ CLIP_CASES = [
 ]
 
 
-def check_clip_by_global_norm(clip_by_global_norm, seed: int = 0) -> None:
-    """Check ``clip_by_global_norm(grads, max_norm) -> (clipped, global_norm)``."""
+def check_clip_by_global_norm(clip_by_global_norm, seed: int = 0,
+                              hint: bool = False) -> None:
+    """Check ``clip_by_global_norm(grads, max_norm) -> (clipped, global_norm)``.
+
+    Each clipped tensor is compared on its own, so a failure names the tensor and the
+    index within it. With ``hint=True`` a failure also shows the formula.
+    """
     import tensorflow as tf
 
     rng = np.random.default_rng(seed)
@@ -150,62 +186,88 @@ def check_clip_by_global_norm(clip_by_global_norm, seed: int = 0) -> None:
             [tf.constant(g) for g in grads], max_norm)
         expected_clipped = [np.asarray(g) for g in expected_clipped]
         expected_norm = float(expected_norm)
-        case = (f"{len(shapes)} tensor(s) of shapes {shapes}, max_norm={max_norm:g}, "
+        case = (f"{_count(len(shapes), 'tensor')} of shapes {shapes}, max_norm={max_norm:g}, "
                 f"global norm {expected_norm:.3g}" + (" (all zeros)" if zeros else ""))
         result = call_learner(clip_by_global_norm, ([g.copy() for g in grads], max_norm),
-                              "clip_by_global_norm")
-        if not (isinstance(result, tuple) and len(result) == 2):
-            raise AssertionError("clip_by_global_norm should return a pair "
-                                 f"(clipped, global_norm), got {type(result).__name__}.")
-        clipped, global_norm = result
-        clipped = list(clipped)
-        if len(clipped) != len(grads):
-            raise AssertionError(f"clipped has {len(clipped)} tensors, expected one per "
-                                 f"gradient, {len(grads)} ({case}).")
-        for i, (got, want) in enumerate(zip(clipped, grads, strict=True)):
-            if as_array(got, f"clipped[{i}]").shape != want.shape:
-                raise AssertionError(
-                    f"clipped[{i}] has shape {as_array(got, 'clipped').shape}, expected "
-                    f"{want.shape} ({case}). Scale each tensor; do not flatten or stack them.")
+                              "clip_by_global_norm", case=case)
+        clipped, global_norm = expect_tuple(
+            result, 2, "the result of clip_by_global_norm, (clipped, global_norm),")
+        clipped = _as_tensor_list(clipped, len(grads), case)
         norm = np.sqrt(sum(np.sum(np.square(g, dtype=np.float64)) for g in grads))
+        global_norm = as_array(global_norm, "global_norm")
+        if global_norm.size != 1:
+            raise CheckFailed(
+                f"global_norm should be one number, got an array of shape {global_norm.shape} "
+                f"({case}). Add up the squares of all tensors together, then take one root.")
         worst = max(worst, assert_matches(
-            np.float64(as_array(global_norm, "global_norm")), np.float64(expected_norm),
-            "global_norm", case, suspects={
+            global_norm.reshape(()), np.float64(expected_norm), "global_norm", case, suspects={
                 "return the norm after clipping instead of before": min(float(norm), max_norm),
                 "return the squared norm (forgot the square root)": float(norm) ** 2,
                 "return the sum of the per-tensor norms": sum(
                     float(np.linalg.norm(g)) for g in grads),
             }, hint="global_norm = sqrt(sum over tensors of the sum of squared entries), "
-                    "measured before clipping."))
-        flat = np.concatenate([as_array(g, "clipped").ravel() for g in clipped])
-        if zeros and not np.all(np.isfinite(flat)):
-            raise AssertionError(
-                f"clipped contains NaN or infinity ({case}): with all-zero gradients the "
-                "global norm is 0; return the gradients unchanged instead of dividing by "
-                "zero.")
-        expected_flat = np.concatenate([g.ravel() for g in expected_clipped])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            suspects = {
-                "clip each tensor by its own norm (per tensor), not by the global norm":
-                    _flat([g * min(1.0, max_norm / np.linalg.norm(g)) if np.linalg.norm(g)
-                           else g for g in grads]),
-                "scale the gradients when the global norm is below max_norm too (only "
-                "norms above max_norm are clipped)": _flat([g * max_norm / norm for g in grads]),
-                "compute the global norm without the square root":
-                    _flat([g * min(1.0, max_norm / norm**2) for g in grads]),
-                "compute the global norm as the sum of the tensors' norms":
-                    _flat([g * min(1.0, max_norm / sum(np.linalg.norm(h) for h in grads))
-                           for g in grads]),
-                "clip every entry to [-max_norm, max_norm] (clipping by value)":
-                    _flat([np.clip(g, -max_norm, max_norm) for g in grads]),
-            }
-        suspects = {k: v for k, v in suspects.items() if np.all(np.isfinite(v))}
-        worst = max(worst, assert_matches(
-            flat, expected_flat, "clipped (all tensors)", case, suspects=suspects,
-            hint="clipped[i] = grads[i] * min(1, max_norm / global_norm)."))
+                    "measured before clipping.", show_hint=hint))
+        for i, (got, grad, want) in enumerate(zip(clipped, grads, expected_clipped,
+                                                  strict=True)):
+            worst = max(worst, _check_clipped_tensor(
+                got, grad, want, grads, i, max_norm, norm, case, zeros, hint))
         cases.append(case.split(", global")[0])
     report("clip_by_global_norm", "tf.clip_by_global_norm", cases, worst)
 
 
-def _flat(arrays) -> np.ndarray:
-    return np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays])
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _as_tensor_list(clipped, expected_length: int, case: str) -> list:
+    """``clipped`` as a list of one array per gradient tensor, or a message saying why not."""
+    if hasattr(clipped, "shape"):  # a single NumPy array or tensor, e.g. everything stacked
+        raise CheckFailed(
+            f"clipped should be a list with one array per gradient tensor, got one array of "
+            f"shape {tuple(clipped.shape)} ({case}). Scale each tensor; do not flatten or "
+            "stack them.")
+    try:
+        clipped = list(clipped)
+    except TypeError:
+        raise CheckFailed(f"clipped should be a list of arrays, got a "
+                          f"{type(clipped).__name__} ({case}).") from None
+    if len(clipped) != expected_length:
+        raise CheckFailed(
+            f"clipped has {_count(len(clipped), 'tensor')}, expected one per gradient, "
+            f"{expected_length} ({case}). Scale each tensor; do not flatten or stack them.")
+    for i, item in enumerate(clipped):
+        if item is None:
+            raise CheckFailed(f"clipped[{i}] is None ({case}): did you forget to compute it?")
+    return clipped
+
+
+def _check_clipped_tensor(got, grad, want, grads, i, max_norm, norm, case, zeros, hint):
+    """Compare clipped tensor ``i`` with tf.clip_by_global_norm's, naming a likely slip."""
+    what = f"clipped[{i}] (tensor {i}, shape {grad.shape})"
+    got = as_array(got, f"clipped[{i}]")
+    if got.shape != grad.shape:
+        raise CheckFailed(f"{what} has shape {got.shape}, expected {grad.shape} ({case}). "
+                          "Scale each tensor; do not flatten or stack them.")
+    if zeros and not np.all(np.isfinite(got)):
+        raise CheckFailed(
+            f"{what} contains NaN or infinity ({case}): with all-zero gradients the global "
+            "norm is 0; return the gradients unchanged instead of dividing by zero.")
+    own = np.float64(np.linalg.norm(grad))  # NumPy floats: x / 0 is inf, not an exception
+    total = np.float64(sum(float(np.linalg.norm(g)) for g in grads))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        suspects = {
+            "clip each tensor by its own norm (per tensor), not by the global norm":
+                grad * min(1.0, max_norm / own) if own else grad,
+            "scale the gradients when the global norm is below max_norm too (only norms "
+            "above max_norm are clipped)": grad * max_norm / norm,
+            "compute the global norm without the square root":
+                grad * min(1.0, max_norm / norm**2),
+            "compute the global norm as the sum of the tensors' norms":
+                grad * min(1.0, max_norm / total),
+            "clip every entry to [-max_norm, max_norm] (clipping by value)":
+                np.clip(grad, -max_norm, max_norm),
+        }
+    suspects = {k: v for k, v in suspects.items() if np.all(np.isfinite(v))}
+    return assert_matches(got, want, what, case, suspects=suspects,
+                          hint="clipped[i] = grads[i] * min(1, max_norm / global_norm).",
+                          show_hint=hint)

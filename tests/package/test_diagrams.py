@@ -32,6 +32,56 @@ def test_primitives_draw_in_the_part_colour():
     plt.close(fig)
 
 
+# --- chapters 1 and 2 -------------------------------------------------------------------
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_rolled_and_unrolled_figure_has_one_cell_per_step():
+    fig = diagrams.draw_rolled_and_unrolled(steps=3)
+    rolled, unrolled = fig.axes
+    boxes = [p for p in unrolled.patches if p.__class__.__name__ == "FancyBboxPatch"]
+    assert len(boxes) == 3
+    assert [t for t in _texts(fig) if t.startswith("$x_")] == ["$x_t$", "$x_1$", "$x_2$",
+                                                                "$x_3$"]
+    assert "$h_0$" in _texts(fig) and unrolled.get_title() == "unrolled over 3 time steps"
+    assert rolled.get_title() == "rolled"
+    plt.close(fig)
+
+
+def test_unrolled_rejects_no_steps():
+    import pytest
+
+    with pytest.raises(ValueError, match="at least 1"):
+        diagrams.draw_unrolled_rnn(0)
+
+
+def test_bptt_graph_draws_the_gradient_dashed_and_backwards():
+    fig = diagrams.draw_bptt_graph()
+    ax, = fig.axes
+    arrows = [p for p in ax.patches if p.__class__.__name__ == "FancyArrowPatch"]
+    dashed = [a for a in arrows if a.get_linestyle() not in ("-", "solid")]
+    assert len(dashed) == 5  # one per gap: L -> h_T -> ... -> h_1
+    for arrow in dashed:
+        assert arrow.get_edgecolor() == to_rgba(diagrams.LOSS_COLOURS[0])
+        (x_start, _), (x_end, _) = arrow._posA_posB
+        assert x_start > x_end  # the gradient flows right to left
+    jacobian_labels = [t for t in _texts(fig) if "diag" in t]
+    assert len(jacobian_labels) == 3 and all("W_h^{\\top}" in t for t in jacobian_labels)
+    assert {"$h_{1}$", "$h_{T}$", "$x_{T-1}$", "$L$"} <= set(_texts(fig))
+    plt.close(fig)
+
+
+def test_state_box_uses_the_given_colours():
+    fig, ax = plt.subplots()
+    diagrams.state_box(ax, 0, 0, "$x$", colours=diagrams.INPUT_COLOURS)
+    box, = ax.patches
+    assert box.get_edgecolor() == to_rgba(diagrams.INPUT_COLOURS[0])
+    assert box.get_facecolor() == to_rgba(diagrams.INPUT_COLOURS[1])
+    plt.close(fig)
+
+
 # --- chapters 3 and 4: the LSTM and GRU cells ------------------------------------------------
 
 def _highlighted_patches(fig):

@@ -110,6 +110,7 @@ def export_bundle(model, reviews=None, labels=None, *, proof_size: int = PROOF_S
     # Cost of the compression on every review: the classifier on its token ids, batched
     # by length (masking makes padding irrelevant), float32 embedding vs the page's.
     sequences = token_ids(model, reviews)
+    # A review without a single word (none in IMDB) is read as one unknown word.
     sequences = [s if len(s) else np.array([1], np.int32) for s in sequences]
 
     def classify(texts_or_sequences, raw: bool):

@@ -21,6 +21,7 @@ import numpy as np
 
 from rnncourse.checks._common import (
     CheckFailed,
+    StillAStub,
     assert_matches,
     call_learner,
     expect_tuple,
@@ -201,6 +202,9 @@ def check_backward_rnn(backward_rnn_forward, masked_rnn_forward=None, seed: int 
     if masked_rnn_forward is not None:
         try:
             _silently(check_masked_rnn, masked_rnn_forward, seed)
+        except StillAStub:
+            raise StillAStub("masked_rnn_forward is still the exercise stub: write part 1 "
+                             "first, then part 2, which builds on it.") from None
         except CheckFailed as error:
             raise CheckFailed(
                 "Fix part 1 first: your masked_rnn_forward does not pass its own check, "

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rnncourse.checks import check_backward_rnn, check_masked_rnn
-from rnncourse.checks._common import CheckFailed
+from rnncourse.checks._common import CheckFailed, StillAStub
 from rnncourse.checks.ch01 import CASES, keras_simple_rnn, numpy_masked_rnn
 
 
@@ -122,12 +122,20 @@ def test_hints_step_up():
         check_masked_rnn(off_by_bias, hint=True)
 
 
-def test_stub_is_turned_into_guidance():
-    def stub(*args):
-        raise NotImplementedError("write me")
+def stub(*args):
+    raise NotImplementedError("write me")
 
-    with pytest.raises(CheckFailed, match="still the exercise stub"):
+
+def test_stub_is_turned_into_guidance():
+    with pytest.raises(StillAStub, match="still the exercise stub"):
         check_masked_rnn(stub)
+    with pytest.raises(StillAStub, match="still the exercise stub"):
+        check_backward_rnn(stub)
+
+
+def test_part_2_on_a_stubbed_part_1_asks_for_part_1_first():
+    with pytest.raises(StillAStub, match="write part 1 first"):
+        check_backward_rnn(good_backward, stub)
 
 
 def outputs_back_in_input_order(x, mask, h0, k, r, b):

@@ -1,7 +1,9 @@
 """Sphinx extension: fixes to the built site that the browser checks in tests/site need.
 
 Loaded from _config.yml (``sphinx: local_extensions: {book_fixes: tools/}``). Each fix
-is for a problem a reader meets, found by tests/site; each says where it comes from.
+is for a problem a reader meets, found by tests/site; each names the upstream code, the
+upstream fix where there is one, and applies only while the installed version still
+has the problem (``needed()``; tests/package/test_book_fixes.py pins each case).
 
 1. Inline scripts written twice (a JavaScript error on every page). Sphinx 7.4 writes
    every inline script (a body, no file) that an extension registers after the builder
@@ -9,18 +11,24 @@ is for a problem a reader meets, found by tests/site; each says where it comes f
    (file name ``""``), which it fails to recognise as the same script
    (sphinx/builders/html/__init__.py, ``prepare_writing``). sphinx-thebe's
    ``const THEBE_JS_URL = ...`` then throws "Identifier 'THEBE_JS_URL' has already been
-   declared". We drop the second copy before the pages are written.
+   declared". We drop the second copy before the pages are written. Fixed upstream by
+   Sphinx PR #13402 ("Ensure inline <script> tags are written exactly once"), released in
+   Sphinx 8.2.2; skipped there and later. Jupyter Book 1.x keeps Sphinx below 8.
 2. Hidden code cells: myst-nb writes ``<summary aria-label="Toggle hidden content">``
    around the visible text "Show code cell source", so a screen reader announces
    something other than what is shown, and speech control ("click show code cell
    source") misses it (axe-core: label-content-name-mismatch, WCAG 2.5.3). We write the
-   same ``<summary>`` without the label: its name is its visible text.
+   same ``<summary>`` without the label: its name is its visible text. No upstream fix:
+   myst-nb 1.4.0 (myst_nb/sphinx_.py, ``visit_HideCellInput``) still writes the label; the
+   fix is skipped once that function no longer does.
 3. Bibliography: docutils puts each reference in ``<div role="doc-biblioentry">`` inside a
    ``role="list"`` container. doc-biblioentry is deprecated and is not a list item, so
    the list has no items for assistive technology (axe-core: aria-required-children,
-   critical). We write ``role="listitem"``.
+   critical). We write ``role="listitem"``. No upstream fix: docutils' HTML writer
+   (docutils/writers/_html_base.py, ``visit_citation``) still writes doc-biblioentry on
+   its development branch of July 2026; the fix is skipped once it no longer does.
 4. Theme buttons (search, colour mode): the templates in tools/book_templates/ override
-   pydata-sphinx-theme's two components; each template says why.
+   pydata-sphinx-theme's two components; each template says why and what it keeps.
 """
 
 from __future__ import annotations
@@ -82,14 +90,35 @@ def _add_templates(app, config):
     config.templates_path.insert(0, str(TEMPLATES))
 
 
+def needed() -> dict[str, bool]:
+    """Which fixes the installed Sphinx, myst-nb and docutils still need."""
+    import inspect
+
+    import sphinx
+    from myst_nb.sphinx_ import visit_HideCellInput
+    from sphinx.writers.html5 import HTML5Translator
+
+    return {
+        "duplicate inline scripts": sphinx.version_info < (8, 2, 2),  # Sphinx PR #13402
+        "hidden cell label": "aria-label" in inspect.getsource(visit_HideCellInput),
+        "bibliography role": "doc-biblioentry" in inspect.getsource(
+            HTML5Translator.visit_citation),
+    }
+
+
 def setup(app):
     app.setup_extension("myst_nb")
     from myst_nb.sphinx_ import HideCodeCellNode
 
+    fixes = needed()
     app.connect("config-inited", _add_templates)
-    # Before other handlers of the page context, so they see the cleaned list.
-    app.connect("html-page-context", _drop_duplicate_scripts, priority=100)
-    app.add_node(HideCodeCellNode, override=True,
-                 html=(_visit_hidden_cell, _depart_hidden_cell))
-    app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
+    if fixes["duplicate inline scripts"]:
+        # Before other handlers of the page context, so they see the cleaned list.
+        app.connect("html-page-context", _drop_duplicate_scripts, priority=100)
+    if fixes["hidden cell label"]:
+        app.add_node(HideCodeCellNode, override=True,
+                     html=(_visit_hidden_cell, _depart_hidden_cell))
+    if fixes["bibliography role"]:
+        app.add_node(nodes.citation, override=True,
+                     html=(_visit_citation, _depart_citation))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

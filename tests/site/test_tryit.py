@@ -48,6 +48,7 @@ def test_page_loads_its_model_from_the_site_itself(reader, proof):
     assert not visit.console_errors, visit.console_errors
     assert not visit.failed_requests, visit.failed_requests
     assert not visit.blocked_external, f"the page asked for {visit.blocked_external}"
+    assert visit.equations and not visit.raw_equations, visit.raw_equations
     page = _show(reader)
     assert page.locator("#tryit-app").is_visible()
     assert page.locator("#tryit-status").inner_text() == ""

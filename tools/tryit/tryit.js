@@ -12,14 +12,15 @@
   // ---- Part 1: the model --------------------------------------------------------------
 
   // BEGIN tokenizer
-  // The model's CleanReviews layer: HTML line breaks become spaces. It runs TensorFlow's
-  // regex engine (RE2), whose \s means [\t\n\f\r ] only.
+  // The model's CleanReviews layer: HTML line breaks become spaces. It uses
+  // TensorFlow's regex engine (RE2), whose \s means [\t\n\f\r ] only.
   const LINE_BREAK = /<br[\t\n\f\r ]*\/?>/gi;
-  // TextVectorization's "lower_and_strip_punctuation": tf.strings.lower changes only
-  // A-Z, then Keras deletes every ASCII punctuation character (its regex, same set).
+  // TextVectorization's "lower_and_strip_punctuation": tf.strings.lower
+  // changes only A-Z; then Keras deletes every ASCII punctuation character.
   const UPPER = /[A-Z]/g;
   const PUNCTUATION = /[!"#$%&()*+,\-./:;<=>?@[\\\]^_`{|}~']/g;
-  // tf.strings.split splits on runs of ASCII whitespace only (not on U+00A0 and friends).
+  // tf.strings.split splits at runs of ASCII white space only (U+00A0 and
+  // other Unicode spaces stay inside words).
   const WHITESPACE = /[ \t\n\v\f\r]+/;
 
   function words(text) {
@@ -29,8 +30,8 @@
     return standard.split(WHITESPACE).filter((word) => word.length > 0);
   }
 
-  // Token ids: a word's index in the vocabulary, 1 ("[UNK]") for any other word. Like
-  // the chapter's LastTokens layer, a long review keeps its last maxLength words.
+  // Token ids: a word's index in the vocabulary, 1 ("[UNK]") for any other
+  // word. Like the chapter's LastTokens layer, keep the last maxLength words.
   function tokenize(model, text) {
     const all = words(text);
     const kept = all.slice(Math.max(0, all.length - model.maxLength));
@@ -42,33 +43,36 @@
   // BEGIN forward
   const sigmoid = (x) => 1 / (1 + Math.exp(-x));
 
-  // Run the LSTM over token ids from zero states. Keras stores the four gates side by side
-  // in its kernels, in the order i, f, c (candidate), o: z = x W + h U + b, (4 units).
-  // Returns P(positive) after every word, and the gates and cell state of every unit.
-  // pinForget: null (as trained), or a number that replaces every forget gate.
+  // The LSTM over token ids, from zero states. Keras keeps the four gates
+  // side by side in its weights, in the order i, f, c (candidate), o:
+  // z = x W + h U + b has 4 x units entries. Returns P(positive) after every
+  // word, and every unit's gates and cell state. pinForget: null (as
+  // trained), or a number that replaces every forget gate.
   function readReview(model, ids, pinForget = null) {
     const E = model.embeddingDim, U = model.units, G = 4 * U;
-    const {embedding, embeddingScale, lstmKernel: W, lstmRecurrentColumns: R, lstmBias} = model;
-    const h = new Float64Array(U), c = new Float64Array(U), z = new Float64Array(G);
-    const inputs = new Map();  // x_t W + b of each distinct word, computed once
+    const W = model.lstmKernel, R = model.lstmRecurrentColumns;
+    const h = new Float64Array(U), c = new Float64Array(U);
+    const z = new Float64Array(G);
+    const inputs = new Map();  // x W + b of each distinct word, computed once
     const trace = {probability: [], input: [], forget: [], output: [], cell: []};
     for (const id of ids) {
       let xw = inputs.get(id);
-      if (xw === undefined) {  // x_t W + b: the word's embedding row, int8 times its scale
-        xw = Float64Array.from(lstmBias);
+      if (xw === undefined) {  // x W + b; x: the word's row, int8 times scale
+        xw = Float64Array.from(model.lstmBias);
         for (let k = 0; k < E; k++) {
-          const x = Math.fround(embedding[id * E + k] * embeddingScale[id]);
+          const x = Math.fround(model.embedding[id * E + k]
+                                * model.embeddingScale[id]);
           for (let j = 0, w = k * G; j < G; j++) xw[j] += x * W[w + j];
         }
         inputs.set(id, xw);
       }
-      for (let j = 0; j < G; j++) {  // + h_{t-1} U: one dot product per column of U
+      for (let j = 0; j < G; j++) {  // + h U: a dot product per column of U
         let sum = xw[j];
         for (let k = 0, w = j * U; k < U; k++) sum += h[k] * R[w + k];
         z[j] = sum;
       }
-      const gates = {input: new Float32Array(U), forget: new Float32Array(U),
-                     output: new Float32Array(U), cell: new Float32Array(U)};
+      const step = {input: new Float32Array(U), forget: new Float32Array(U),
+                    output: new Float32Array(U), cell: new Float32Array(U)};
       let logit = model.denseBias[0];
       for (let u = 0; u < U; u++) {
         const i = sigmoid(z[u]);
@@ -77,11 +81,14 @@
         const o = sigmoid(z[3 * U + u]);
         c[u] = f * c[u] + i * candidate;
         h[u] = o * Math.tanh(c[u]);
-        logit += h[u] * model.denseKernel[u];  // the verdict if the review ended here
-        gates.input[u] = i; gates.forget[u] = f; gates.output[u] = o; gates.cell[u] = c[u];
+        logit += h[u] * model.denseKernel[u];  // the verdict if it ended here
+        step.input[u] = i; step.forget[u] = f;
+        step.output[u] = o; step.cell[u] = c[u];
       }
       trace.probability.push(sigmoid(logit));
-      for (const name of ["input", "forget", "output", "cell"]) trace[name].push(gates[name]);
+      for (const name of ["input", "forget", "output", "cell"]) {
+        trace[name].push(step[name]);
+      }
     }
     return trace;
   }

@@ -33,7 +33,7 @@ def proof(site) -> dict:
 
 
 @pytest.fixture(scope="module")
-def info(site) -> dict:
+def info(proof) -> dict:
     return json.loads((FOLDER / "model.json").read_text(encoding="utf-8"))
 
 

@@ -173,6 +173,8 @@ class Context:
     figures: dict[str, int] = field(default_factory=dict)  # figure name -> its number
     sections: dict[str, str] = field(default_factory=dict)  # target -> section title
     numbers: int = 0  # {glue:text} roles converted
+    strict: bool = False  # a value missing from the book build is an error
+    missing: set[str] = field(default_factory=set)  # ... else these became pointers
 
     @property
     def page(self) -> str:
@@ -191,10 +193,13 @@ def _glue_text(content: str, ctx: Context) -> str:
     name, _, spec = content.partition(":")
     name = name.strip()
     ctx.numbers += 1
-    if ctx.values is None:
+    if ctx.values is not None and name not in ctx.values:
+        # The source changed since the book was built: point to the book instead.
+        if ctx.strict:
+            raise LearnerError(f"{{glue:text}}`{content}`: the book build recorded no {name!r}")
+        ctx.missing.add(name)
+    if ctx.values is None or name in ctx.missing:
         return f"[*{name}*, see the book]({ctx.page}){BOOK_VALUE_MARK}"
-    if name not in ctx.values:
-        raise LearnerError(f"{{glue:text}}`{content}`: the book build recorded no {name!r}")
     ctx.used_values.add(name)
     return format_plain_text(ctx.values[name], spec) + BOOK_VALUE_MARK
 
@@ -483,7 +488,7 @@ def source_notebooks() -> list[Path]:
 
 
 def generate(out: Path, values_dir: Path | None, ref: str, force: bool = False,
-             notebooks: list[Path] | None = None) -> list[Path]:
+             notebooks: list[Path] | None = None, strict: bool = False) -> list[Path]:
     """Write the learner notebooks (and Binder's files) under ``out``; return those written."""
     if not re.fullmatch(r"[0-9a-f]{40}", ref):
         raise LearnerError(f"pin the helper to a full commit hash, got {ref!r}")
@@ -493,8 +498,12 @@ def generate(out: Path, values_dir: Path | None, ref: str, force: bool = False,
     written = []
     for path in notebooks or source_notebooks():
         relative = path.relative_to(ROOT).as_posix()
-        ctx = Context(relative, site, glossary, bib, book_values(relative, values_dir))
+        ctx = Context(relative, site, glossary, bib, book_values(relative, values_dir),
+                      strict=strict)
         learner = convert_notebook(nbformat.read(path, as_version=4), ctx, url, ref)
+        if ctx.missing:
+            print(f"{relative}: the book build has no value for {sorted(ctx.missing)} "
+                  "(rebuild the book): linked to the website instead", file=sys.stderr)
         target = out / relative
         if target.exists() and not force and edited_by_learner(target):
             print(f"kept {target} (you edited it; --force overwrites)", file=sys.stderr)
@@ -523,6 +532,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ref", help="commit to pin the helper to (default: HEAD)")
     parser.add_argument("--force", action="store_true",
                         help="overwrite notebooks the learner edited")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail if the book build lacks a quoted value (CI)")
     args = parser.parse_args(argv)
     values = None if args.no_book_values else args.book_values
     if values is not None and not values.is_dir():
@@ -530,7 +541,8 @@ def main(argv: list[str] | None = None) -> int:
               "(run `make book` first to quote them)", file=sys.stderr)
         values = None
     try:
-        written = generate(args.out, values, args.ref or current_commit(), args.force)
+        written = generate(args.out, values, args.ref or current_commit(), args.force,
+                           strict=args.strict)
     except LearnerError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -53,9 +53,14 @@ def test_glue_text_without_a_book_build_points_to_the_book():
                    "ch99_test.html)† minutes")
 
 
-def test_a_value_the_book_did_not_record_is_an_error():
-    with pytest.raises(learner.LearnerError, match="recorded no 'missing'"):
-        learner.convert_markdown("{glue:text}`missing`", context({"n": "1"}))
+def test_a_value_the_book_did_not_record_is_a_pointer_or_in_strict_mode_an_error():
+    ctx = context({"n": "1"})
+    assert learner.convert_markdown("{glue:text}`missing`", ctx).startswith(
+        "[*missing*, see the book](")
+    assert ctx.missing == {"missing"}
+    ctx.strict = True
+    with pytest.raises(learner.LearnerError, match="recorded no 'other'"):
+        learner.convert_markdown("{glue:text}`other`", ctx)
 
 
 def test_terms_link_to_the_glossary_case_insensitively_and_with_aliases():

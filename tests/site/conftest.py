@@ -123,5 +123,5 @@ def learner_notebooks(site, tmp_path_factory) -> Path:
     except SystemExit:  # not a git checkout (an unpacked archive): any commit will do
         commit = "0" * 40
     out = tmp_path_factory.mktemp("learner")
-    learner.generate(out, learner.BOOK_VALUES, commit)
+    learner.generate(out, learner.BOOK_VALUES, commit, strict=True)
     return out

@@ -10,16 +10,17 @@ chapter itself at the end of section 8::
 Contract
 --------
 ``publish_model(model, reviews=None, labels=None)`` takes the chapter's end-to-end model
-(``sentiment.end_to_end``: raw strings → ``TextVectorization`` → ``LastTokens`` →
-Embedding(mask_zero=True) → LSTM → Dense(1, sigmoid)) and *displays* one output: a
+(``sentiment.end_to_end``: raw strings → ``CleanReviews`` → ``TextVectorization`` →
+``LastTokens`` → Embedding(mask_zero=True) → LSTM → Dense(1, sigmoid)) and *displays*
+one output: a
 one-line ``text/plain`` summary, with the export in the output's metadata under
 ``METADATA_KEY`` (``"rnncourse.tryit"``). Nothing is written to disk: jupyter-cache
 restores a notebook's outputs, not the files its cells wrote, so the model travels
 inside the output. (Metadata, not a MIME type of its own: myst-nb warns about every MIME
 type it cannot render, and the book builds with warnings as errors. JupyterLab, Colab
-and the website show only the summary line.) At build
-time the Sphinx extension ``tools/tryit_export.py`` finds that output in the executed
-chapter (fresh or from the cache) and writes its files to ``_build/html/_static/tryit/``:
+and the website show only the summary line.) At build time the Sphinx extension
+``tools/tryit_export.py`` finds that output in the executed chapter (fresh or from the
+cache) and writes its files to ``_build/html/_static/tryit/``:
 
 - ``model.json``: vocabulary (index = token id), ``max_length``, the layout of
   ``weights.bin``, the measured cost of the compression, example reviews, the course's
@@ -29,8 +30,9 @@ chapter (fresh or from the cache) and writes its files to ``_build/html/_static/
   dense layer stay float32;
 - ``proof.json``: at least ``PROOF_SIZE`` test reviews with the probability Keras gives
   them with the weights the page uses (its int8 embedding), and tricky texts with the
-  token ids of the chapter's own ``TextVectorization``. tests/site/test_tryit.py, and the
-  page's "check against Keras" button, compare the page's JavaScript with them.
+  token ids of the model's own layers (``CleanReviews``, ``TextVectorization``).
+  tests/site/test_tryit.py, and the page's "check against Keras" button, compare the
+  page's JavaScript with them.
 
 The page is ``tryit.md`` (``tryit.html`` on the site); the chapter links to it with
 ``[Try it](../tryit.md)``. Only the weights are compressed; ``reviews``/``labels``

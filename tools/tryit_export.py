@@ -5,10 +5,11 @@ Loaded from _config.yml (``sphinx: local_extensions: {tryit_export: tools/}``).
 The chapter calls ``rnncourse.tryit.publish_model(reviewer, ...)``, which displays a
 one-line summary whose output metadata holds the model under ``"rnncourse.tryit"`` (the
 page's files; ``rnncourse/tryit.py`` documents them). myst-nb shows only that line on
-the site, and writes every notebook it reads, executed or
-restored from the jupyter-cache, to ``_build/jupyter_execute/<docname>.ipynb``. So the
-model survives a cached build: this extension reads the output from there at the end of
-the build and writes its files into ``_build/html/_static/tryit/``. Nothing comes from a
+the site, and writes every notebook it reads, executed or restored from the
+jupyter-cache, to ``_build/jupyter_execute/<docname>.ipynb``. So the model survives a
+cached build: this extension reads the output from there at the end of the build (or,
+for a notebook the build did not read again and whose copy is gone, from the cache
+itself) and writes its files into ``_build/html/_static/tryit/``. Nothing comes from a
 CDN. It also adds the page's script and style (``tools/tryit/``) to the page, and only
 to it.
 

@@ -25,6 +25,14 @@ SMALL_PARAMETERS = {
         "TASK_TRAIN": 128, "TASK_TEST": 64,
     },
     "solutions/ch04_gru.ipynb": {"TIME_STEPS": 4},
+    "chapters/ch05_deeper_and_generating.ipynb": {
+        "TRAIN_REVIEWS": 40, "HELD_OUT_REVIEWS": 10, "NGRAM_ORDERS": [1, 3],
+        "SEQUENCE_LENGTH": 50, "LM_UNITS": 16, "EPOCHS": 1, "EVALS_PER_EPOCH": 1,
+        "TBPTT_LENGTH": 40, "TBPTT_CHUNKS": [10, 40], "TBPTT_BATCH": 4,
+        "TBPTT_TRAIN_CHUNK": 10, "TBPTT_UNITS": 8, "TBPTT_REVIEWS": 20, "CHEAT_UNITS": 8,
+        "CHEAT_REVIEWS": 20, "TEMPERATURES": [0.5, 1.5], "SAMPLE_LENGTH": 30,
+    },
+    "solutions/ch05_deeper_and_generating.ipynb": {"TIME_STEPS": 4},
     "chapters/ch06_imdb_sentiment.ipynb": {
         "SUBSAMPLE": 600, "VALIDATION_SIZE": 100, "VOCAB_SIZE": 1000, "MAX_LENGTH": 60,
         "EMBEDDING_DIM": 8, "UNITS": 8, "BATCH_SIZE": 64, "EPOCHS": 1,

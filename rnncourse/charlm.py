@@ -1,0 +1,207 @@
+"""Character-level language modelling on IMDB reviews (chapter 5).
+
+The plumbing that the chapter uses but does not teach: a character vocabulary, turning
+reviews into one long stream of character ids, cutting that stream into teacher-forcing
+windows or into parallel streams for truncated backpropagation through time, a counted
+character n-gram model (the baseline), and conversions between loss, bits per character
+and perplexity. What the chapter *does* teach (the model, truncation, sampling) stays in
+the notebook.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+
+UNKNOWN = "\x00"  # id 0: every character outside the vocabulary
+SEPARATOR = "\n"  # id 1: ends every review in the stream
+SHOWN_UNKNOWN = "¤"  # how decode() shows an unknown character
+
+
+class CharVocabulary:
+    """A fixed alphabet. ``chars[i]`` is the character with id ``i``; ids 0 and 1 are the
+    unknown character and the review separator."""
+
+    @classmethod
+    def from_texts(cls, texts, min_count: int = 1, lowercase: bool = True) -> CharVocabulary:
+        """The characters occurring at least ``min_count`` times in ``texts``, by frequency."""
+        if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+            raise ValueError(f"min_count must be a positive integer, got {min_count!r}")
+        counts = Counter()
+        for text in texts:
+            counts.update(text.lower() if lowercase else text)
+        counts.pop(UNKNOWN, None)
+        counts.pop(SEPARATOR, None)
+        kept = sorted((c for c, n in counts.items() if n >= min_count),
+                      key=lambda c: (-counts[c], c))
+        return cls((UNKNOWN, SEPARATOR, *kept), lowercase)
+
+    def __init__(self, chars, lowercase: bool = True):
+        chars = tuple(chars)
+        if chars[:2] != (UNKNOWN, SEPARATOR) or len(set(chars)) != len(chars):
+            raise ValueError("chars must start with UNKNOWN and SEPARATOR and be distinct")
+        self.chars, self.lowercase = chars, lowercase
+        self._index = {c: i for i, c in enumerate(chars)}
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def encode(self, text: str) -> np.ndarray:
+        """Ids (int32) of the characters of ``text``; unknown characters become 0."""
+        text = text.lower() if self.lowercase else text
+        index = self._index
+        return np.fromiter((index.get(c, 0) for c in text), dtype=np.int32, count=len(text))
+
+    def decode(self, ids) -> str:
+        """The text of ``ids``; the unknown id is shown as ``SHOWN_UNKNOWN``."""
+        return "".join(SHOWN_UNKNOWN if i == 0 else self.chars[i] for i in np.asarray(ids))
+
+
+def encode_reviews(texts, vocabulary: CharVocabulary) -> np.ndarray:
+    """One stream of ids: every review followed by the separator (id 1)."""
+    parts = []
+    for text in texts:
+        parts.append(vocabulary.encode(text))
+        parts.append(np.ones(1, dtype=np.int32))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+
+
+def teacher_forcing_windows(ids: np.ndarray, length: int, step: int | None = None):
+    """Inputs and targets for teacher forcing: ``x = ids[s:s+length]``,
+    ``y = ids[s+1:s+length+1]`` for every start ``s`` that is a multiple of ``step``
+    (default ``length``: windows that do not overlap). Both (windows, length), int32.
+    """
+    ids = np.asarray(ids)
+    step = length if step is None else step
+    if length < 1 or step < 1:
+        raise ValueError("length and step must be positive")
+    starts = np.arange(0, len(ids) - length, step)
+    index = starts[:, None] + np.arange(length)[None, :]
+    return ids[index].astype(np.int32), ids[index + 1].astype(np.int32)
+
+
+def parallel_streams(ids: np.ndarray, batch: int, chunk: int):
+    """Cut ``ids`` into ``batch`` contiguous streams for truncated BPTT.
+
+    Row ``b`` of chunk ``j`` continues row ``b`` of chunk ``j - 1``, so a state carried
+    from one chunk to the next belongs to the same text. Returns ``(x, y)`` of shape
+    (chunks, batch, chunk): inputs and their next-character targets. The tail that does
+    not fill a whole chunk is dropped.
+    """
+    ids = np.asarray(ids)
+    per_stream = (len(ids) - 1) // batch
+    n_chunks = per_stream // chunk
+    if n_chunks < 1:
+        raise ValueError(f"{len(ids)} ids are too few for {batch} streams of one "
+                         f"{chunk}-step chunk")
+    used = n_chunks * chunk
+    starts = np.arange(batch) * per_stream
+    index = starts[:, None] + np.arange(used)[None, :]
+    x = ids[index].reshape(batch, n_chunks, chunk).transpose(1, 0, 2)
+    y = ids[index + 1].reshape(batch, n_chunks, chunk).transpose(1, 0, 2)
+    return x.astype(np.int32), y.astype(np.int32)
+
+
+def bits_per_char(loss_nats: float) -> float:
+    """Mean cross-entropy in nats per character -> bits per character."""
+    return float(loss_nats) / math.log(2)
+
+
+def perplexity(bits: float) -> float:
+    """Per-character perplexity from bits per character: 2 ** bits."""
+    return float(2.0 ** bits)
+
+
+class CharNgram:
+    """An interpolated Witten-Bell character n-gram model, counted with NumPy.
+
+    ``order`` is n: the model predicts a character from the ``order - 1`` before it.
+    Every order k < n is interpolated with the order below (Witten & Bell, 1991):
+
+        P(w | h) = (c(h w) + T(h) P(w | h')) / (c(h) + T(h))
+
+    where c counts occurrences in the training stream, T(h) is the number of distinct
+    characters seen after context h, and h' is h without its first character; an unseen
+    context falls back to P(w | h'). Order 1 is interpolated with the uniform distribution,
+    so no character has probability zero.
+    """
+
+    def __init__(self, order: int, vocab_size: int):
+        if order < 1 or vocab_size < 2:
+            raise ValueError("order must be >= 1 and vocab_size >= 2")
+        if vocab_size ** order >= 2 ** 62:
+            raise ValueError("order too high for 64-bit n-gram keys")
+        self.order, self.vocab_size = order, vocab_size
+        self._tables = []
+
+    def fit(self, ids: np.ndarray) -> CharNgram:
+        """Count every k-gram, k = 1..order, in the stream ``ids``."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if ids.min(initial=0) < 0 or ids.max(initial=0) >= self.vocab_size:
+            raise ValueError("ids outside the vocabulary")
+        self._tables = []
+        for k in range(self.order):  # k = context length
+            keys = _ngram_keys(ids, k, self.vocab_size)
+            gram_keys, gram_counts = np.unique(keys, return_counts=True)
+            context_keys, context_counts = np.unique(keys // self.vocab_size,
+                                                     return_counts=True)
+            _, followers = np.unique(gram_keys // self.vocab_size, return_counts=True)
+            self._tables.append((gram_keys, gram_counts, context_keys, context_counts,
+                                 followers))
+        return self
+
+    def probabilities(self, ids: np.ndarray) -> np.ndarray:
+        """P(ids[i] | the up to order-1 ids before it) for every position i (float64)."""
+        if not self._tables:
+            raise RuntimeError("fit the model first")
+        ids = np.asarray(ids, dtype=np.int64)
+        p = np.full(len(ids), 1.0 / self.vocab_size)
+        for k, (gram_keys, gram_counts, context_keys, context_counts, followers) in \
+                enumerate(self._tables):
+            keys = _ngram_keys(ids, k, self.vocab_size)  # positions k..len-1
+            c_hw = _lookup(gram_keys, gram_counts, keys)
+            c_h = _lookup(context_keys, context_counts, keys // self.vocab_size)
+            t_h = _lookup(context_keys, followers, keys // self.vocab_size)
+            lower = p[k:]
+            seen = c_h > 0
+            p[k:] = np.where(seen, (c_hw + t_h * lower) / np.maximum(c_h + t_h, 1), lower)
+        return p
+
+    def bits_per_char(self, ids: np.ndarray) -> float:
+        """Mean -log2 P over ``ids`` (the first position predicted from no context)."""
+        return float(-np.mean(np.log2(self.probabilities(ids))))
+
+
+def _ngram_keys(ids: np.ndarray, k: int, base: int) -> np.ndarray:
+    """One int64 key per (k+1)-gram ending at positions k..len-1: its ids in base ``base``."""
+    n = len(ids) - k
+    keys = np.zeros(max(n, 0), dtype=np.int64)
+    for j in range(k + 1):
+        keys = keys * base + ids[j:j + n]
+    return keys
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """values[keys == query] for each query, 0 where the query is not among the keys."""
+    if len(keys) == 0:
+        return np.zeros(len(queries))
+    where = np.clip(np.searchsorted(keys, queries), 0, len(keys) - 1)
+    return np.where(keys[where] == queries, values[where], 0).astype(np.float64)
+
+
+def softmax_with_temperature(logits, temperature: float) -> np.ndarray:
+    """softmax(logits / temperature) along the last axis, computed stably (float64)."""
+    if not temperature > 0:
+        raise ValueError(f"temperature must be positive, got {temperature!r}")
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def entropy_bits(probabilities) -> np.ndarray:
+    """Entropy in bits of each distribution along the last axis."""
+    p = np.asarray(probabilities, dtype=np.float64)
+    return -np.sum(np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0)), 0.0), axis=-1)

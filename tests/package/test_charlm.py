@@ -1,0 +1,159 @@
+"""rnncourse.charlm: vocabulary, windows, streams, the n-gram baseline, temperature."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from rnncourse.charlm import (
+    SEPARATOR,
+    SHOWN_UNKNOWN,
+    UNKNOWN,
+    CharNgram,
+    CharVocabulary,
+    bits_per_char,
+    encode_reviews,
+    entropy_bits,
+    parallel_streams,
+    perplexity,
+    softmax_with_temperature,
+    teacher_forcing_windows,
+)
+
+TEXTS = ["A cat sat.", "the cat ate a hat", "Zebra!"]
+
+
+def test_vocabulary_orders_by_frequency_and_reserves_two_ids():
+    vocabulary = CharVocabulary.from_texts(TEXTS)
+    assert vocabulary.chars[:2] == (UNKNOWN, SEPARATOR)
+    assert vocabulary.chars[2] == "a" and vocabulary.chars[3] == " "  # most frequent first
+    assert "A" not in vocabulary.chars  # lower-cased
+    assert len(vocabulary) == len(set("".join(TEXTS).lower())) + 2
+
+
+def test_rare_characters_become_unknown_and_decode_shows_them():
+    vocabulary = CharVocabulary.from_texts(TEXTS, min_count=2)
+    assert "z" not in vocabulary.chars and "!" not in vocabulary.chars
+    ids = vocabulary.encode("zebra!")
+    assert ids[0] == 0 and ids[-1] == 0
+    u = SHOWN_UNKNOWN  # b, r, z and ! occur once each
+    assert vocabulary.decode(ids) == f"{u}e{u}{u}a{u}"
+    assert vocabulary.decode(vocabulary.encode("the cat")) == "the cat"
+
+
+def test_vocabulary_refuses_bad_arguments():
+    with pytest.raises(ValueError, match="min_count"):
+        CharVocabulary.from_texts(TEXTS, min_count=0)
+    with pytest.raises(ValueError, match="UNKNOWN"):
+        CharVocabulary(["a", "b"])
+
+
+def test_encode_reviews_separates_reviews():
+    vocabulary = CharVocabulary.from_texts(TEXTS)
+    ids = encode_reviews(TEXTS, vocabulary)
+    assert len(ids) == sum(len(t) for t in TEXTS) + len(TEXTS)
+    assert np.count_nonzero(ids == 1) == len(TEXTS) and ids[-1] == 1
+    assert vocabulary.decode(ids).split("\n")[:-1] == [t.lower() for t in TEXTS]
+
+
+def test_teacher_forcing_targets_are_inputs_shifted_by_one():
+    ids = np.arange(23)
+    x, y = teacher_forcing_windows(ids, 5)
+    assert x.shape == y.shape == (4, 5)
+    np.testing.assert_array_equal(y, x + 1)
+    np.testing.assert_array_equal(x[:, 0], [0, 5, 10, 15])
+    x2, _ = teacher_forcing_windows(ids, 5, step=2)
+    np.testing.assert_array_equal(x2[:, 0], np.arange(0, 18, 2))
+
+
+def test_parallel_streams_continue_from_chunk_to_chunk():
+    ids = np.arange(101)
+    x, y = parallel_streams(ids, batch=4, chunk=6)
+    assert x.shape == y.shape == (4, 4, 6)  # 25 per stream -> 4 chunks of 6
+    np.testing.assert_array_equal(y, x + 1)
+    for b in range(4):
+        stream = np.concatenate([x[j, b] for j in range(4)])
+        np.testing.assert_array_equal(stream, np.arange(b * 25, b * 25 + 24))
+    with pytest.raises(ValueError, match="too few"):
+        parallel_streams(np.arange(5), batch=4, chunk=6)
+
+
+def naive_witten_bell(train, order, vocab_size, history, w):
+    """Direct, loop-based Witten-Bell interpolation, for comparison."""
+    def prob(context):
+        if len(context) == 0:
+            lower = 1.0 / vocab_size
+            counts = Counter(train)
+        else:
+            lower = prob(context[1:])
+            k = len(context)
+            counts = Counter(train[i + k] for i in range(len(train) - k)
+                             if tuple(train[i:i + k]) == tuple(context))
+        total = sum(counts.values())
+        if total == 0:
+            return lower
+        distinct = len(counts)
+        return (counts[w] + distinct * lower) / (total + distinct)
+
+    return prob(history[-(order - 1):] if order > 1 else [])
+
+
+def test_ngram_equals_a_direct_witten_bell_implementation():
+    rng = np.random.default_rng(0)
+    train = list(rng.integers(0, 4, size=200))
+    test = list(rng.integers(0, 5, size=30))  # id 4 never occurs in training
+    model = CharNgram(3, 5).fit(np.array(train))
+    got = model.probabilities(np.array(test))
+    for i in range(len(test)):
+        history = test[max(0, i - 2):i]
+        expected = naive_witten_bell(train, min(3, len(history) + 1), 5, history, test[i])
+        assert got[i] == pytest.approx(expected, rel=1e-12), i
+
+
+def test_ngram_probabilities_sum_to_one_over_the_vocabulary():
+    rng = np.random.default_rng(1)
+    vocab_size = 6
+    model = CharNgram(4, vocab_size).fit(rng.integers(0, vocab_size, size=500))
+    context = list(rng.integers(0, vocab_size, size=3))
+    total = sum(model.probabilities(np.array(context + [w]))[-1] for w in range(vocab_size))
+    assert total == pytest.approx(1.0)
+
+
+def test_ngram_learns_a_deterministic_sequence():
+    ids = np.tile(np.arange(5), 200)
+    bits = {order: CharNgram(order, 5).fit(ids).bits_per_char(ids) for order in (1, 2)}
+    assert bits[1] == pytest.approx(math.log2(5), abs=0.01)
+    assert bits[2] < 0.1
+
+
+def test_ngram_refuses_bad_use():
+    with pytest.raises(ValueError):
+        CharNgram(0, 5)
+    with pytest.raises(ValueError, match="outside"):
+        CharNgram(2, 3).fit(np.array([0, 1, 5]))
+    with pytest.raises(RuntimeError, match="fit"):
+        CharNgram(2, 3).probabilities(np.array([0, 1]))
+    with pytest.raises(ValueError, match="64-bit"):
+        CharNgram(40, 100)
+
+
+def test_units():
+    assert bits_per_char(math.log(2)) == pytest.approx(1.0)
+    assert perplexity(3.0) == pytest.approx(8.0)
+
+
+def test_temperature():
+    logits = np.array([[2.0, 1.0, 0.0, -1.0]])
+    p1 = softmax_with_temperature(logits, 1.0)
+    np.testing.assert_allclose(p1, np.exp(logits) / np.exp(logits).sum())
+    entropies = [float(entropy_bits(softmax_with_temperature(logits, t))[0])
+                 for t in (0.1, 0.5, 1.0, 2.0, 100.0)]
+    assert entropies == sorted(entropies)
+    assert entropies[0] < 0.01 and entropies[-1] == pytest.approx(2.0, abs=0.01)
+    assert np.isfinite(softmax_with_temperature(np.array([1000.0, 0.0]), 0.01)).all()
+    with pytest.raises(ValueError, match="positive"):
+        softmax_with_temperature(logits, 0.0)
+    assert entropy_bits(np.array([1.0, 0.0])) == 0.0

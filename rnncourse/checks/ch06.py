@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import math
+import warnings
 
 import keras
 import numpy as np
@@ -114,6 +115,8 @@ def check_imdb_model(build_model, *, hint: bool = False) -> str:
 def _check_structure(model, hint: bool, case: str = ""):
     """Return the recurrent layer the exercise asks for, or raise CheckFailed."""
     where = f" ({case})" if case else ""
+    if model is None:
+        raise CheckFailed("The model is None: did build_model forget `return model`?")
     if not isinstance(model, keras.Model):
         raise CheckFailed(f"Expected a keras.Model{where}, got {type(model).__name__}.")
     if len(model.inputs) != 1:
@@ -314,7 +317,11 @@ def check_training(train, *, hint: bool = False):
                             name="tiny_classifier")
     model.compile(keras.optimizers.Adam(0.01), "binary_crossentropy", metrics=["accuracy"])
     case = "a tiny task: 96 training and 96 validation sequences in batches of 32"
-    history = call_learner(train, (model, fit_data, validation_data), "train", case)
+    with warnings.catch_warnings():
+        # Keras' notice that fit's shuffle flag does not apply to a tf.data dataset is not
+        # the learner's concern here.
+        warnings.filterwarnings("ignore", message="`shuffle=True` was passed")
+        history = call_learner(train, (model, fit_data, validation_data), "train", case)
 
     calls = getattr(model, "fit_calls", [])
     if len(calls) != 1:
@@ -574,6 +581,9 @@ def _log_loss(probabilities, labels) -> float:
 
 
 def _history_dict(history) -> dict:
+    if history is None:
+        raise CheckFailed("The history is None: did train forget to return what model.fit "
+                          "returns (return model.fit(...))?")
     log = getattr(history, "history", history)
     if not isinstance(log, dict) or not log:
         raise CheckFailed(

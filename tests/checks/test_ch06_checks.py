@@ -183,6 +183,32 @@ def test_check_says_when_the_test_data_were_trained_on(data, arrays):
                               batched(data["test"]), min_accuracy=0.75)
 
 
+def as_texts(data):
+    """The synthetic ids as strings of words ("w2 w17 ..."), and the labels."""
+    return [" ".join(f"w{i}" for i in row if i) for row in data[0]], data[1]
+
+
+def test_check_ties_raw_strings_to_what_was_fitted(data):
+    texts = {name: as_texts(split) for name, split in data.items()}
+    keras.utils.set_random_seed(0)
+    vectorizer = keras.layers.TextVectorization(max_tokens=42)
+    vectorizer.adapt(texts["train"][0])
+    reviews = keras.Input(shape=(), dtype="string")
+    x = keras.layers.Embedding(42, 8, mask_zero=True)(vectorizer(reviews))
+    x = keras.layers.GRU(8)(x)
+    model = keras.Model(reviews, keras.layers.Dense(1, activation="sigmoid")(x))
+    model.compile(keras.optimizers.Adam(0.02), "binary_crossentropy", metrics=["accuracy"])
+    fit_texts = tf.constant(texts["train"][0] + texts["test"][0])  # the mistake
+    fit_labels = np.concatenate([texts["train"][1], texts["test"][1]])
+    history = model.fit(fit_texts, fit_labels, epochs=6,
+                        verbose=0, validation_data=(tf.constant(texts["validation"][0]),
+                                                    texts["validation"][1]),
+                        callbacks=[sentiment.early_stopping(patience=2)])
+    with pytest.raises(CheckFailed, match="trained on the test data too"):
+        check_imdb_classifier(model, history, texts["train"], texts["validation"],
+                              texts["test"], min_accuracy=0.75)
+
+
 def test_check_says_when_the_validation_data_were_trained_on(data):
     model, history = fit(data, train_on=("train", "validation"), arrays=True)
     with pytest.raises(CheckFailed, match="trained on the validation data too.*early "
@@ -216,8 +242,12 @@ def test_arrays_fitted_with_another_batch_size_need_it_named(data):
 
 def test_check_needs_the_history_with_validation(trained, data):
     model, _ = trained
-    with pytest.raises(CheckFailed, match="Pass the History"):
+    with pytest.raises(CheckFailed, match="history is None: did train forget to return"):
         run_check(model, None, data, min_accuracy=0.75)
+    with pytest.raises(CheckFailed, match="Pass the History"):
+        run_check(model, 0.5, data, min_accuracy=0.75)
+    with pytest.raises(CheckFailed, match="model is None: did build_model forget"):
+        run_check(None, trained[1], data, min_accuracy=0.75)
     no_validation = fake_history(38, loss=[0.5], accuracy=[0.8])
     with pytest.raises(CheckFailed, match="no validation metrics"):
         run_check(model, no_validation, data, min_accuracy=0.75)

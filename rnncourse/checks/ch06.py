@@ -333,7 +333,7 @@ def check_training(train, *, hint: bool = False):
     given = bound.arguments
     if given.get("x") is validation_data:
         raise CheckFailed("train fitted the model on validation_data: fit on fit_data, and "
-                          "give validation_data to fit only as validation_data=....")
+                          "give validation_data to fit only as its validation_data argument.")
     if given.get("x") is not fit_data:
         raise CheckFailed("train fitted the model on something other than its fit_data "
                           "argument: call model.fit(fit_data, ...).")

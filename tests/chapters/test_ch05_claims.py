@@ -67,6 +67,11 @@ def test_data_and_baseline_are_consistent(chapter):
     # Counting a context helps: the best order beats single-character frequencies,
     # which beat the uniform guess.
     assert chapter["baseline_bits"] < bits[1] < chapter["uniform_bits"]
+    longest = max(SMALL["NGRAM_ORDERS"])
+    assert ("help up to" in chapter["ngram_trend"]) == (chapter["best_order"] < longest)
+    assert chapter["ngram_orders_count"] == len(SMALL["NGRAM_ORDERS"])
+    assert chapter["ngram_seconds"] > 0
+    assert 100 < chapter["mean_review_chars"] < 10_000
 
 
 # --- section 4: the language model and depth ------------------------------------------------
@@ -82,6 +87,10 @@ def test_depth_table_is_consistent(chapter):
     assert chapter["depth_bits_gain"] == pytest.approx(rows[0]["bits"] - rows[-1]["bits"])
     assert chapter["lm_bits"] == rows[0]["bits"]
     assert chapter["best_depth"] == min(rows, key=lambda row: row["bits"])["layers"]
+    gain = chapter["depth_bits_gain"]
+    verdict = chapter["depth_verdict"]
+    assert ("paid off even" in verdict) == (gain > 0.02)
+    assert ("did not pay off" in verdict) == (gain < -0.02)
 
 
 def test_the_curve_starts_at_a_uniform_guess_and_falls(chapter):
@@ -117,6 +126,10 @@ def test_truncated_training_makes_more_updates_on_the_same_text(chapter):
     assert chapter["tbptt_truncated_updates"] == ratio * chapter["tbptt_full_updates"]
     for row in chapter["tbptt_rows"]:
         assert row["seconds"] > 0 and math.isfinite(row["bits"])
+    gain = chapter["tbptt_full_bits"] - chapter["tbptt_truncated_bits"]
+    verdict = chapter["tbptt_verdict"]
+    assert ("paid off" in verdict) == (gain > 0.02)
+    assert ("did not" in verdict) == (gain < -0.02)
 
 
 # --- sections 6 and 7: the cheat, sampling ----------------------------------------------------
@@ -139,6 +152,8 @@ def test_samples_have_the_asked_length(chapter):
     assert sorted(samples) == sorted(SMALL["TEMPERATURES"])
     assert all(len(text) == SMALL["SAMPLE_LENGTH"] for text in samples.values())
     assert all(0 <= share <= 1 for share in chapter["known_words"].values())
+    for tau, share in chapter["known_words"].items():
+        assert f"{share:.0%} at τ = {tau}" in chapter["known_words_summary"]
 
 
 # --- the solution ------------------------------------------------------------------------------
@@ -194,9 +209,11 @@ def test_full_size_samples_run_from_real_words_to_invented_ones(full):
     known = full["known_words"]
     coldest, hottest = min(known), max(known)
     assert known[coldest] > known[hottest]
-    assert max(known.values()) > 0.5  # "mostly real words" somewhere in the middle
+    assert known[coldest] > 0.5  # "repeats its most likely words and phrases"
 
 
 @pytest.mark.full_size
 def test_full_size_notebook_fits_its_time_estimate(full):
-    assert full["run_seconds"] < 360  # "about three minutes" on a laptop; generous for CI
+    # "about three minutes" on an idle 2-core CPU; the bound leaves room for a busy CI
+    # machine but fails if the notebook grows into a long run.
+    assert full["run_seconds"] < 600

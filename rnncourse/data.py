@@ -425,8 +425,8 @@ def _remove_stale_temporaries(cache: Path) -> None:
 
 
 def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+    if pid == os.getpid() or os.name == "nt":  # on Windows, signal 0 is CTRL_C_EVENT
+        return True  # (there, only the age rule removes leftovers)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 from small_parameters import SMALL_PARAMETERS
@@ -10,6 +12,7 @@ from small_parameters import SMALL_PARAMETERS
 CHAPTER = "chapters/ch05_deeper_and_generating.ipynb"
 SOLUTION = "solutions/ch05_deeper_and_generating.ipynb"
 SMALL = SMALL_PARAMETERS[CHAPTER]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +157,16 @@ def test_samples_have_the_asked_length(chapter):
     assert all(0 <= share <= 1 for share in chapter["known_words"].values())
     for tau, share in chapter["known_words"].items():
         assert f"{share:.0%} at τ = {tau}" in chapter["known_words_summary"]
+
+
+def test_chapter_asks_self_check_questions():
+    notebook = json.loads((ROOT / CHAPTER).read_text())
+    markdown = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    questions = [m for m in markdown if "**Check your understanding.**" in m]
+    assert len(questions) >= 3
+    for text in questions:
+        assert text.count("<details>") == 1 and "<summary>Answer</summary>" in text
+    assert any("bidirectional" in q and "predict" in q for q in questions)
 
 
 # --- the solution ------------------------------------------------------------------------------

@@ -35,5 +35,6 @@ def test_bad_parameter_stops_with_a_clear_error(notebook, bad, tmp_path):
     import papermill
     from notebooks import execute
 
-    with pytest.raises(papermill.PapermillExecutionError, match="must be a positive integer"):
+    with pytest.raises(papermill.PapermillExecutionError,
+                       match=r"ParameterError.*parameter TASK_\w+ must be a whole number >= 1"):
         execute(notebook, bad, tmp_path)

@@ -77,6 +77,8 @@ def one_lag_too_many(layer, x):
     (first_sequence_only, "only the first sequence"),
     (spectral, "spectral norm"),
     (one_lag_too_many, "shape"),
+    (lambda layer, x: None, "returned None .*did you forget `return`"),
+    (lambda layer, x: "norms", "should be an array|could not convert"),
 ])
 def test_gradient_check_names_the_mistake(wrong, message):
     with pytest.raises(CheckFailed, match=message):

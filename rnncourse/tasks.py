@@ -12,7 +12,7 @@ Layout of one sequence, ``x[i]`` of shape ``(length, n_classes + 1)``::
     step 1..:    one-hot(distractor) | 0
 
 ``train_long_range`` trains a one-layer recurrent classifier with a fixed budget and
-reports its held-out accuracy. Its training sequences carry the cue at a random step
+returns the model and its held-out accuracy. Its training sequences carry the cue at a random step
 (``cue_at="anywhere"``), so that short lags give every model something to learn from;
 its held-out sequences carry the cue at the start, the longest lag. Chapter 2 uses it to
 show a ``SimpleRNN`` falling to chance where ``LSTM`` and ``GRU`` do not, and chapter 4
@@ -65,8 +65,8 @@ def long_range_data(n: int, length: int, *, n_classes: int = 4, seed: int = 0,
     return x, y
 
 
-def build_classifier(layer: str, length: int, n_features: int, n_classes: int, *,
-                     units: int):
+def build_long_range_model(layer: str, length: int, n_features: int, n_classes: int, *,
+                           units: int):
     """A one-layer recurrent classifier: ``layer`` (last state) -> softmax over classes."""
     import keras
 
@@ -81,21 +81,7 @@ def build_classifier(layer: str, length: int, n_features: int, n_classes: int, *
 
 def train_long_range(layer: str, length: int, *, units: int, epochs: int, n_train: int,
                      n_test: int, seed: int, n_classes: int = 4, batch_size: int = 64,
-                     learning_rate: float = 1e-2) -> dict:
-    """Train a ``layer`` classifier on the long-range task; return what it achieved.
-
-    Returns ``{"accuracy": held-out accuracy (cue at the start), "chance": 1 / n_classes,
-    "seconds": training wall time, "params": trainable parameter count}``; the details
-    are those of :func:`fit_long_range`, which also returns the trained model.
-    """
-    return fit_long_range(layer, length, units=units, epochs=epochs, n_train=n_train,
-                          n_test=n_test, seed=seed, n_classes=n_classes,
-                          batch_size=batch_size, learning_rate=learning_rate)[1]
-
-
-def fit_long_range(layer: str, length: int, *, units: int, epochs: int, n_train: int,
-                   n_test: int, seed: int, n_classes: int = 4, batch_size: int = 64,
-                   learning_rate: float = 1e-2):
+                     learning_rate: float = 1e-2):
     """Train a ``layer`` classifier on the long-range task; return ``(model, result)``.
 
     The training sequences carry their cue *anywhere* (so every model sees some short
@@ -126,7 +112,7 @@ def fit_long_range(layer: str, length: int, *, units: int, epochs: int, n_train:
     x_test, y_test = long_range_data(n_test, length, n_classes=n_classes, seed=seed + 1,
                                      cue_at="start")
     keras.utils.set_random_seed(seed)
-    model = build_classifier(layer, length, n_classes + 1, n_classes, units=units)
+    model = build_long_range_model(layer, length, n_classes + 1, n_classes, units=units)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate, global_clipnorm=1.0),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     start = time.perf_counter()

@@ -7,8 +7,7 @@ import pytest
 
 from rnncourse.tasks import (
     LAYERS,
-    build_classifier,
-    fit_long_range,
+    build_long_range_model,
     long_range_data,
     train_long_range,
 )
@@ -86,8 +85,8 @@ SMALL_RUN = {"units": 4, "epochs": 1, "n_train": 64, "n_test": 16, "seed": 0}
 
 @pytest.mark.parametrize("layer", LAYERS)
 def test_train_long_range_reports_and_is_deterministic(layer):
-    first = train_long_range(layer, 5, **SMALL_RUN)
-    second = train_long_range(layer, 5, **SMALL_RUN)
+    _, first = train_long_range(layer, 5, **SMALL_RUN)
+    _, second = train_long_range(layer, 5, **SMALL_RUN)
     assert set(first) == {"accuracy", "chance", "seconds", "params"}
     assert 0 <= first["accuracy"] <= 1 and first["chance"] == 0.25 and first["seconds"] > 0
     assert isinstance(first["accuracy"], float) and isinstance(first["params"], int)
@@ -95,11 +94,11 @@ def test_train_long_range_reports_and_is_deterministic(layer):
 
 
 def test_parameter_counts_and_the_model_are_keras_own():
-    model, result = fit_long_range("LSTM", 5, **SMALL_RUN)
+    model, result = train_long_range("LSTM", 5, **SMALL_RUN)
     assert result["params"] == model.count_params()
     assert result["params"] == 4 * (4 * (5 + 4) + 4) + (4 * 4 + 4)  # LSTM + dense
     assert model.get_layer("lstm").units == 4
-    model = build_classifier("GRU", 7, 5, 4, units=3)
+    model = build_long_range_model("GRU", 7, 5, 4, units=3)
     assert model.output_shape == (None, 4)
 
 

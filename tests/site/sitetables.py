@@ -9,15 +9,29 @@ from markdown_it import MarkdownIt
 from sitebook import ROOT
 
 EXECUTED = ROOT / "_build" / "jupyter_execute"
+BOOK_CACHE = ROOT / "_build" / ".jupyter_cache"
 _GFM = MarkdownIt("commonmark").enable("table")
 _HIDDEN = {"remove-output", "remove-cell"}
 
 
 def executed_notebook(docname: str):
-    """The notebook as the book executed it (the source, if the book did not execute it)."""
+    """The notebook with the outputs the book rendered (the source, if it has none).
+
+    The outputs come from the book's execution cache, which the book renders from. (The
+    copy myst-nb writes to ``_build/jupyter_execute`` has them only when the build itself
+    executed the notebook: on a cache hit, myst-nb 1.4 writes the notebook it read.)
+    """
+    source = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
+    if BOOK_CACHE.is_dir():
+        from jupyter_cache import get_cache
+
+        try:
+            _, merged = get_cache(str(BOOK_CACHE)).merge_match_into_notebook(source)
+            return merged
+        except KeyError:  # not in the cache (an exercise, or the source changed)
+            pass
     executed = EXECUTED / f"{docname}.ipynb"
-    return nbformat.read(executed if executed.is_file() else ROOT / f"{docname}.ipynb",
-                         as_version=4)
+    return nbformat.read(executed, as_version=4) if executed.is_file() else source
 
 
 def markdown_tables(text: str) -> int:

@@ -49,22 +49,39 @@ _AFTER_IMPORT = {"tensorflow": _after_tensorflow, "keras": _after_keras}
 _CAPTURED = {"tensorflow"}
 
 # Runs in a separate process: it reads the pipe until the course's process writes "ok"
-# and closes it, or dies. Without "ok" it copies the captured text to the real stderr.
+# and closes it, or dies. Without "ok" it copies the captured text to the real stderr,
+# and to the terminal behind it where a Jupyter kernel forwards fd 2 (argv[2], or -1).
 _WATCHER = """\
 import os, sys
 succeeded = sys.stdin.buffer.read() == b"ok"
 if not succeeded:
     try:
         with open(sys.argv[1], "rb") as captured:
-            sys.stderr.buffer.write(captured.read())
-        sys.stderr.flush()
+            text = captured.read()
     except OSError:
-        pass
+        text = b""
+    for descriptor in (int(sys.argv[2]), 2):
+        if descriptor >= 0:
+            try:
+                with open(descriptor, "wb", closefd=False) as target:
+                    target.write(text)
+            except OSError:
+                pass
 try:
     os.remove(sys.argv[1])
 except OSError:
     pass
 """
+
+
+def _terminal_behind_stderr() -> int:
+    """ipykernel points fd 2 at a pipe that its own thread forwards to the notebook (and
+    that dies with the kernel); ``sys.stderr.fileno()`` is then the terminal's copy."""
+    try:
+        descriptor = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        return -1
+    return descriptor if isinstance(descriptor, int) and descriptor not in (-1, 2) else -1
 
 
 @contextlib.contextmanager
@@ -84,11 +101,13 @@ def _stderr_captured():
         yield
         return
     read_end = write_end = watcher = None
+    terminal = _terminal_behind_stderr()
     try:
         read_end, write_end = os.pipe()
         watcher = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _WATCHER, path], stdin=read_end,
-            stdout=subprocess.DEVNULL, stderr=saved, close_fds=True)
+            [sys.executable, "-I", "-S", "-c", _WATCHER, path, str(terminal)],
+            stdin=read_end, stdout=subprocess.DEVNULL, stderr=saved, close_fds=True,
+            pass_fds=(terminal,) if terminal >= 0 else ())
     except (OSError, ValueError, subprocess.SubprocessError):
         pass  # no watcher can be started: import without capture, better loud than silent
     finally:

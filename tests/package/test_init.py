@@ -106,3 +106,37 @@ def test_real_tensorflow_imports_quietly(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "False"
     assert result.stderr.strip() == "visible", result.stderr
+
+
+def test_abort_in_a_jupyter_kernel_reaches_the_terminal(tmp_path):
+    """ipykernel sends fd 2 into a pipe that a thread of the kernel forwards to the
+    notebook: an abort kills that thread too. The message must reach the terminal (the
+    Jupyter server's log), whose copy ipykernel keeps as ``sys.stderr.fileno()``."""
+    aborting = """
+        import os
+        os.write(2, b"F tensorflow: this build needs AVX, which this CPU lacks\\n")
+        os.abort()
+    """
+    program = textwrap.dedent("""
+        import os, sys
+        forwarded, pipe = os.pipe()  # nobody reads it once the kernel is dead
+        terminal = os.dup(2)
+        os.dup2(pipe, 2)
+
+        class KernelStream:  # what ipykernel's OutStream offers
+            def fileno(self):
+                return terminal
+
+            def write(self, text):
+                return len(text)
+
+            def flush(self):
+                pass
+
+        sys.stderr = KernelStream()
+        import rnncourse
+        import tensorflow
+    """)
+    result = run(tmp_path, program, tensorflow=aborting)
+    assert result.returncode == -signal.SIGABRT
+    assert "this build needs AVX" in result.stderr, result.stderr

@@ -156,7 +156,10 @@ def test_every_source_notebook_has_a_learner_copy(generated):
     out, written = generated
     expected = {p.relative_to(ROOT) for p in learner.source_notebooks()}
     assert {p.relative_to(out) for p in written} == expected
-    assert (out / "requirements.txt").read_text() == (ROOT / "requirements.txt").read_text()
+    requirements = (out / "requirements.txt").read_text()
+    assert requirements.startswith((ROOT / "requirements.txt").read_text().rstrip("\n"))
+    url = set_repository_url.configured_url()
+    assert requirements.endswith(f"\nrnncourse @ git+{url}@{COMMIT}\n")
     assert (out / "runtime.txt").read_text().startswith("python-3.")
 
 

@@ -87,5 +87,5 @@ def test_learner_notebooks_of_this_build(site, learner_notebooks):
     assert not pointers, f"numbers without the book's value (book values unread): {pointers}"
     assert not missing_anchors, f"glossary anchors not on the glossary page: {missing_anchors}"
     assert set_repository_url.unpinned_learner_notebooks(learner_notebooks) == []
-    for name in (*learner.BINDER_FILES, "runtime.txt"):
+    for name in learner.BINDER_FILES:
         assert (learner_notebooks / name).is_file(), f"Binder needs {name} on the branch"

@@ -515,7 +515,8 @@ def mcnemar_p_value(correct_a, correct_b) -> float:
     same ``n`` examples right. Only the examples on which they disagree count: if both
     models were equally accurate, each disagreement would go either way with probability
     1/2, so the number won by a is binomial(disagreements, 1/2). Returns the probability
-    of a split at least as uneven as the observed one (1.0 when they never disagree).
+    of a split at least as uneven as the observed one (1.0 when they never disagree; 0.0
+    when it is below the smallest float, about 1e-308).
     """
     correct_a = np.asarray(correct_a, dtype=bool)
     correct_b = np.asarray(correct_b, dtype=bool)

@@ -126,7 +126,7 @@ def test_combination_chosen_on_validation_and_tested_once(chapter):
     assert 0 <= chapter["combined_accuracy"] <= 1
     for key in ("combined_vs_lstm", "combined_vs_baseline", "baseline_full_vs_lstm"):
         assert chapter[key] in VERDICTS
-        assert 0 <= chapter[key + "_p"] <= 1
+        assert re.fullmatch(r"p (= [0-9.e-]+|< 0\.0001)", chapter[key + "_p"]), key
     assert chapter["disagreement_share"] == pytest.approx(
         chapter["lstm_only_right_share"] + chapter["baseline_only_right_share"])
 

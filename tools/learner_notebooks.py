@@ -36,7 +36,8 @@ environment from. A notebook in it that the learner has edited (its cells differ
 what this script last wrote) is left alone unless ``--force`` is given.
 
 Usage: python tools/learner_notebooks.py [--out learner] [--book-values DIR] [--ref COMMIT]
-                                         [--force] [--no-book-values]
+                                         [--force] [--no-book-values] [--strict]
+(--strict: a value the book build lacks is an error, not a link; CI uses it.)
 """
 
 from __future__ import annotations

@@ -13,16 +13,6 @@ SOLUTION = "solutions/ch01_recurrent_loop.ipynb"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def chapter(small_run):
-    return small_run(CHAPTER)
-
-
-@pytest.fixture(scope="module")
-def full(full_size_values):
-    return full_size_values(CHAPTER)
-
-
 def numpy_equals_keras(values):
     assert values["simple_rnn_max_difference"] < 1e-6
 
@@ -84,9 +74,3 @@ def check_questions(path: str) -> list[str]:
     return found
 
 
-def test_chapter_has_three_self_check_questions_with_hidden_answers():
-    questions = check_questions(CHAPTER)
-    assert len(questions) >= 3
-    for text in questions:
-        assert re.search(r"<details>\s*<summary>Answer</summary>\s*\n\n.+\n\n</details>",
-                         text, re.S), text[:80]

@@ -9,20 +9,9 @@ from __future__ import annotations
 
 import pytest
 from small_parameters import SMALL_PARAMETERS
-from test_ch01_claims import check_questions
 
 CHAPTER = "chapters/ch02_bptt.ipynb"
 SOLUTION = "solutions/ch02_bptt.ipynb"
-
-
-@pytest.fixture(scope="module")
-def chapter(small_run):
-    return small_run(CHAPTER)
-
-
-@pytest.fixture(scope="module")
-def full(full_size_values):
-    return full_size_values(CHAPTER)
 
 
 def tape_equals_the_product_and_the_bptt_sum(values):
@@ -133,12 +122,6 @@ def test_solution_notebook_passes_its_own_checks(small_run):
     assert "✓ gradient_norms_by_lag matches" in printed
     assert "✓ clip_by_global_norm matches" in printed
     assert "retracing" not in printed
-
-
-def test_chapter_has_three_self_check_questions_with_hidden_answers():
-    questions = check_questions(CHAPTER)
-    assert len(questions) >= 3
-    assert all("<details>" in q and "<summary>Answer</summary>" in q for q in questions)
 
 
 def test_intro_prerequisites_are_true():

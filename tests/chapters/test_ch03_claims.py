@@ -13,21 +13,6 @@ SOLUTION = "solutions/ch03_lstm.ipynb"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def chapter(small_run):
-    return small_run(CHAPTER)
-
-
-@pytest.fixture(scope="module")
-def solution(small_run):
-    return small_run(SOLUTION)
-
-
-@pytest.fixture(scope="module")
-def full(full_size_values):
-    return full_size_values(CHAPTER)
-
-
 # --- section 1: the cell path, measured on its own ---------------------------------------
 
 def check_gradient_claims(values, max_factor):
@@ -147,16 +132,6 @@ def test_full_size_gates_are_graded_and_accuracy_beats_guessing(full):
 
 
 # --- the chapter's shape --------------------------------------------------------------------
-
-def test_chapter_has_three_self_check_questions():
-    notebook = json.loads((ROOT / CHAPTER).read_text())
-    markdown = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
-    questions = [m for m in markdown if "**Check your understanding.**" in m]
-    assert len(questions) >= 3
-    for text in questions:
-        assert "<details>" in text and "<summary>Answer</summary>" in text \
-            and "</details>" in text
-
 
 def test_chapter_has_a_variants_box_and_short_code_cells():
     notebook = json.loads((ROOT / CHAPTER).read_text())

@@ -14,21 +14,6 @@ SOLUTION = "solutions/ch04_gru.ipynb"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def chapter(small_run):
-    return small_run(CHAPTER)
-
-
-@pytest.fixture(scope="module")
-def solution(small_run):
-    return small_run(SOLUTION)
-
-
-@pytest.fixture(scope="module")
-def full(full_size_values):
-    return full_size_values(CHAPTER)
-
-
 def notebook_text(kind="markdown") -> str:
     notebook = json.loads((ROOT / CHAPTER).read_text())
     return "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == kind)
@@ -160,15 +145,6 @@ def test_full_size_gated_layers_beat_the_simple_rnn_somewhere(full):
 
 
 # --- the chapter's shape ------------------------------------------------------------------
-
-def test_chapter_has_three_self_check_questions():
-    notebook = json.loads((ROOT / CHAPTER).read_text())
-    markdown = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
-    questions = [m for m in markdown if "**Check your understanding.**" in m]
-    assert len(questions) >= 3
-    for text in questions:
-        assert text.count("<details>") == 1 and "<summary>Answer</summary>" in text
-
 
 def test_chapter_has_a_variants_box_and_short_code_cells():
     text = notebook_text()

@@ -15,21 +15,6 @@ SMALL = SMALL_PARAMETERS[CHAPTER]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def chapter(small_run):
-    return small_run(CHAPTER)
-
-
-@pytest.fixture(scope="module")
-def solution(small_run):
-    return small_run(SOLUTION)
-
-
-@pytest.fixture(scope="module")
-def full(full_size_values):
-    return full_size_values(CHAPTER)
-
-
 def gru_lm_params(vocab, embedding, units, layers):
     params, features = vocab * embedding, embedding
     for _ in range(layers):

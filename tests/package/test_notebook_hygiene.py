@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import nbformat
@@ -85,6 +86,23 @@ def test_chapter_states_objectives_prerequisites_and_time(path):
     intro = nbformat.read(path, as_version=4).cells[0].source
     for needed in ("Learning objectives", "Prerequisites", "Time"):
         assert needed in intro, f"{path.name}: the opening cell lacks {needed!r}"
+
+
+# A self-check question (STYLE.md): the question in bold, then its answer in a plain HTML
+# <details> block, which the site, JupyterLab and Colab all show collapsed.
+SELF_CHECK = re.compile(r"^\*\*Check your understanding\.\*\* .+\n\n<details>\n"
+                        r"<summary>Answer</summary>\n\n.+\n\n</details>$", re.DOTALL)
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.parent.name == "chapters"],
+                         ids=lambda p: p.stem)
+def test_chapter_asks_three_self_check_questions_with_hidden_answers(path):
+    questions = [cell.source for cell in nbformat.read(path, as_version=4).cells
+                 if cell.cell_type == "markdown" and "Check your understanding" in cell.source]
+    assert len(questions) >= 3, f"{path.name} asks {len(questions)} self-check questions"
+    for text in questions:
+        assert SELF_CHECK.match(text) and text.count("<details>") == 1, (
+            f"{path.name}: a self-check question not in the course's format: {text[:80]!r}")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

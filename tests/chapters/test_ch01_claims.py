@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -63,14 +62,5 @@ def test_solution_notebook_passes_its_own_checks(small_run):
     assert moves and all(float(masked) < 1e-12 < float(unmasked) for masked, unmasked in moves)
 
 
-def check_questions(path: str) -> list[str]:
-    """The Markdown cells that hold a "Check your understanding" question with its answer."""
-    cells = json.loads((ROOT / path).read_text())["cells"]
-    found = []
-    for cell in cells:
-        text = "".join(cell["source"])
-        if cell["cell_type"] == "markdown" and "**Check your understanding.**" in text:
-            found.append(text)
-    return found
 
 

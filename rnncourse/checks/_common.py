@@ -13,6 +13,9 @@ sees what went wrong, not a traceback through the grader's own source.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 import traceback
 from pathlib import Path
 
@@ -85,6 +88,26 @@ def call_learner(fn, args: tuple, name: str, case: str = ""):
     if result is None:
         raise CheckFailed(f"{name} returned None{where}: did you forget `return`?")
     return result
+
+
+def require_earlier_part(part: str, check, *args, **kwargs) -> None:
+    """Run an earlier part's ``check(*args, **kwargs)`` quietly; report its failure as such.
+
+    A later part builds on an earlier one, so a later check first re-runs the earlier
+    check: a mistake in part 1 is then reported as "Fix part 1 first", not blamed on part
+    2, and a part 1 that is still the stub stays a :class:`StillAStub` ("Write part 1
+    first"). A message that already names an earlier part is passed on unchanged.
+    """
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            check(*args, **kwargs)
+    except CheckFailed as failure:
+        message = str(failure)
+        if re.match(r"(Fix|Write) part \d+ first", message):
+            raise type(failure)(message) from None
+        if isinstance(failure, StillAStub):
+            raise StillAStub(f"Write {part} first: {message}") from None
+        raise CheckFailed(f"Fix {part} first: {message}") from None
 
 
 def expect_tuple(value, length: int, what: str) -> tuple:

@@ -20,13 +20,12 @@ from __future__ import annotations
 import numpy as np
 
 from rnncourse.checks._common import (
-    CheckFailed,
-    StillAStub,
     assert_matches,
     call_learner,
     expect_tuple,
     random_array,
     report,
+    require_earlier_part,
 )
 
 # (batch, time, input_dim, units, mask rows): a batch of one with one step and one unit
@@ -200,16 +199,7 @@ def check_backward_rnn(backward_rnn_forward, masked_rnn_forward=None, seed: int 
     mistake in part 1 is reported as such ("fix part 1 first").
     """
     if masked_rnn_forward is not None:
-        try:
-            _silently(check_masked_rnn, masked_rnn_forward, seed)
-        except StillAStub:
-            raise StillAStub("masked_rnn_forward is still the exercise stub: write part 1 "
-                             "first, then part 2, which builds on it.") from None
-        except CheckFailed as error:
-            raise CheckFailed(
-                "Fix part 1 first: your masked_rnn_forward does not pass its own check, "
-                "and backward_rnn_forward builds on it. Run check_masked_rnn again; it "
-                f"says: {error}") from None
+        require_earlier_part("part 1", check_masked_rnn, masked_rnn_forward, seed)
     rng = np.random.default_rng(seed + 1)
     cases, worst = [], 0.0
     for batch, time, input_dim, units, rows in CASES:
@@ -242,11 +232,3 @@ def check_backward_rnn(backward_rnn_forward, masked_rnn_forward=None, seed: int 
     report("backward_rnn_forward",
            "keras.layers.SimpleRNN(go_backwards=True, return_sequences=True, "
            "return_state=True) with a mask", cases, worst)
-
-
-def _silently(check, *args):
-    import contextlib
-    import io
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        check(*args)

@@ -21,9 +21,6 @@ check is run again with ``hint=True``.
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import numpy as np
 
 from rnncourse.checks._common import (
@@ -36,6 +33,7 @@ from rnncourse.checks._common import (
     expect_tuple,
     random_array,
     report,
+    require_earlier_part,
 )
 
 # (batch, input_dim, units): a size-1 case, non-square kernels, and batch != units.
@@ -200,12 +198,7 @@ def check_cifg_to_lstm(cifg_to_lstm, cifg_step, seed: int = 0, *, hint: bool = F
     The converted weights go into keras.layers.LSTM, which must then compute, over a
     whole sequence, what your ``cifg_step`` (part 1) computes. Part 1 is checked first.
     """
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            check_cifg_step(cifg_step, seed=seed)
-    except CheckFailed as error:
-        raise CheckFailed("Fix part 1 first: cifg_step does not pass check_cifg_step yet, "
-                          f"so it cannot judge your conversion. ({error})") from None
+    require_earlier_part("part 1", check_cifg_step, cifg_step, seed=seed)
     rng = np.random.default_rng(seed + 1)
     cases, worst = [], 0.0
     for batch, input_dim, units in CASES:

@@ -20,9 +20,6 @@ appear only when the check is run again with ``hint=True``.
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import numpy as np
 
 from rnncourse.checks._common import (
@@ -35,6 +32,7 @@ from rnncourse.checks._common import (
     expect_tuple,
     random_array,
     report,
+    require_earlier_part,
 )
 
 # (batch, input_dim, units): non-square weights, batch != units, and a size-1 case. The
@@ -197,13 +195,7 @@ def check_torch_gru_to_keras(torch_gru_to_keras, gru_step_torch, seed: int = 0, 
     Keras, given the converted weights, must compute over a whole sequence what your
     ``gru_step_torch`` (part 1) computes with the original ones. Part 1 is checked first.
     """
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            check_gru_step_torch(gru_step_torch, seed=seed)
-    except CheckFailed as error:
-        raise CheckFailed("Fix part 1 first: gru_step_torch does not pass "
-                          f"check_gru_step_torch yet, so it cannot judge your conversion. "
-                          f"({error})") from None
+    require_earlier_part("part 1", check_gru_step_torch, gru_step_torch, seed=seed)
     rng = np.random.default_rng(seed + 1)
     cases, worst = [], 0.0
     for batch, input_dim, units in CASES:

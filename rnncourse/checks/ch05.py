@@ -21,12 +21,12 @@ import numpy as np
 
 from rnncourse.checks._common import (
     CheckFailed,
-    StillAStub,
     as_array,
     assert_matches,
     call_learner,
     random_array,
     report,
+    require_earlier_part,
 )
 
 MERGE_MODES = ("concat", "sum", "ave", "mul")
@@ -129,9 +129,6 @@ def keras_stacked(x, layers, merge_mode="concat"):
     return np.asarray(model(x))
 
 
-def _same_kind(failure: CheckFailed) -> type:
-    """A stub in an earlier part stays a StillAStub when a later check reports it."""
-    return StillAStub if isinstance(failure, StillAStub) else CheckFailed
 
 
 _ORACLE_CACHE: dict = {}
@@ -178,8 +175,7 @@ def _merge_suspects(forward, backward, merge_mode):
     return suspects
 
 
-def check_merge_directions(merge_directions, seed: int = 0, hint: bool = False,
-                           _quiet: bool = False) -> None:
+def check_merge_directions(merge_directions, seed: int = 0, hint: bool = False) -> None:
     """Check ``merge_directions(forward, backward, merge_mode)`` against the output of
     ``keras.layers.Bidirectional`` for every merge mode."""
     name = _name(merge_directions, "merge_directions")
@@ -212,8 +208,7 @@ def check_merge_directions(merge_directions, seed: int = 0, hint: bool = False,
                                          backward.astype(np.float64), mode),
                 hint=_MERGE_HINT, show_hint=hint))
         cases.append(f"batch={batch}, time={time}, units={units}, all four modes")
-    if not _quiet:
-        report(name, "keras.layers.Bidirectional's merge modes", cases, worst)
+    report(name, "keras.layers.Bidirectional's merge modes", cases, worst)
 
 
 def _layer_suspects(args, merge_mode, return_sequences):
@@ -235,7 +230,7 @@ def _layer_suspects(args, merge_mode, return_sequences):
 
 
 def check_bidirectional_forward(bidirectional_forward, merge_directions=None, seed: int = 0,
-                                hint: bool = False, _quiet: bool = False) -> None:
+                                hint: bool = False) -> None:
     """Check ``bidirectional_forward(x, forward_weights, backward_weights, merge_mode,
     return_sequences)`` against keras.layers.Bidirectional(SimpleRNN).
 
@@ -243,10 +238,8 @@ def check_bidirectional_forward(bidirectional_forward, merge_directions=None, se
     is not blamed on part 2.
     """
     if merge_directions is not None:
-        try:
-            check_merge_directions(merge_directions, seed=seed, hint=hint, _quiet=True)
-        except CheckFailed as failure:
-            raise _same_kind(failure)(f"fix part 1 first: {failure}") from None
+        require_earlier_part("part 1", check_merge_directions, merge_directions, seed=seed,
+                             hint=hint)
     name = _name(bidirectional_forward, "bidirectional_forward")
     rng = np.random.default_rng(seed)
     cases, worst = [], 0.0
@@ -267,8 +260,7 @@ def check_bidirectional_forward(bidirectional_forward, merge_directions=None, se
                 hint=_LAYER_HINT, show_hint=hint))
         cases.append(f"batch={batch}, time={time}, input_dim={input_dim}, units={units}, "
                      f"merge_mode={mode!r}, with and without return_sequences")
-    if not _quiet:
-        report(name, "keras.layers.Bidirectional(SimpleRNN)", cases, worst)
+    report(name, "keras.layers.Bidirectional(SimpleRNN)", cases, worst)
 
 
 def _stack_suspects(x, layers, merge_mode):
@@ -289,14 +281,8 @@ def check_stacked_bidirectional(stacked_bidirectional, bidirectional_forward=Non
     Bidirectional(SimpleRNN) layers; ``layers`` is a list of (forward_weights,
     backward_weights). Pass your part 1 and 2 functions too, to check them first."""
     if bidirectional_forward is not None:
-        try:
-            check_bidirectional_forward(bidirectional_forward, merge_directions, seed=seed,
-                                        hint=hint, _quiet=True)
-        except CheckFailed as failure:
-            message = str(failure)
-            if not message.startswith("fix part 1 first"):
-                message = f"fix part 2 first: {message}"
-            raise _same_kind(failure)(message) from None
+        require_earlier_part("part 2", check_bidirectional_forward, bidirectional_forward,
+                             merge_directions, seed=seed, hint=hint)
     name = _name(stacked_bidirectional, "stacked_bidirectional")
     rng = np.random.default_rng(seed)
     cases, worst = [], 0.0

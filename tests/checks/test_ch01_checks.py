@@ -134,7 +134,7 @@ def test_stub_is_turned_into_guidance():
 
 
 def test_part_2_on_a_stubbed_part_1_asks_for_part_1_first():
-    with pytest.raises(StillAStub, match="write part 1 first"):
+    with pytest.raises(StillAStub, match="Write part 1 first"):
         check_backward_rnn(good_backward, stub)
 
 

@@ -106,14 +106,14 @@ def test_layer_mistakes_are_named(switches, message):
 
 
 def test_a_wrong_merge_is_blamed_on_part_1():
-    with pytest.raises(CheckFailed, match="^fix part 1 first"):
+    with pytest.raises(CheckFailed, match="^Fix part 1 first"):
         check_bidirectional_forward(good_layer, lambda f, b, m: f + b)
-    with pytest.raises(CheckFailed, match="^fix part 1 first"):
+    with pytest.raises(CheckFailed, match="^Fix part 1 first"):
         check_stacked_bidirectional(good_stack, good_layer, lambda f, b, m: f + b)
 
 
 def test_a_wrong_layer_is_blamed_on_part_2():
-    with pytest.raises(CheckFailed, match="^fix part 2 first.*final"):
+    with pytest.raises(CheckFailed, match="^Fix part 2 first.*final"):
         check_stacked_bidirectional(good_stack, layer_variant(last="end"), good_merge)
 
 
@@ -152,7 +152,7 @@ def test_stub_none_and_crash_are_explained():
 
     with pytest.raises(StillAStub, match="merge_directions is still the exercise stub"):
         check_merge_directions(merge_directions)
-    with pytest.raises(StillAStub, match="^fix part 1 first: merge_directions is still"):
+    with pytest.raises(StillAStub, match="^Write part 1 first: merge_directions is still"):
         check_stacked_bidirectional(good_stack, good_layer, merge_directions)
     with pytest.raises(CheckFailed, match="returned None"):
         check_bidirectional_forward(lambda *args: None)

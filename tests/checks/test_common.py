@@ -7,9 +7,11 @@ import pytest
 
 from rnncourse.checks._common import (
     CheckFailed,
+    StillAStub,
     assert_matches,
     call_learner,
     expect_tuple,
+    require_earlier_part,
 )
 
 
@@ -91,3 +93,36 @@ def test_a_named_suspect_comes_before_any_hint():
 def test_none_result_is_named_by_assert_matches():
     with pytest.raises(CheckFailed, match="None: did you forget `return`"):
         assert_matches(None, np.ones(2), "h_t", "case 1")
+
+
+def _part_one_check(fn):
+    value = call_learner(fn, (1,), "part_one")
+    if value != 2:
+        raise CheckFailed(f"part_one(1) is {value}, expected 2")
+    print("✓ part_one")
+
+
+def test_a_later_part_names_a_mistake_in_an_earlier_one():
+    with pytest.raises(CheckFailed, match=r"^Fix part 1 first: part_one\(1\) is 3"):
+        require_earlier_part("part 1", _part_one_check, lambda x: 3)
+
+
+def test_a_stubbed_earlier_part_stays_a_stub():
+    def stub(x):
+        raise NotImplementedError("double it")
+
+    with pytest.raises(StillAStub, match=r"^Write part 1 first: part_one is still the exercise stub"):
+        require_earlier_part("part 1", _part_one_check, stub)
+
+
+def test_an_earlier_part_that_passes_is_silent(capsys):
+    require_earlier_part("part 1", _part_one_check, lambda x: 2)
+    assert capsys.readouterr().out == ""
+
+
+def test_a_message_about_an_even_earlier_part_is_passed_on():
+    def part_two_check(fn):
+        require_earlier_part("part 1", _part_one_check, fn)
+
+    with pytest.raises(CheckFailed, match=r"^Fix part 1 first"):
+        require_earlier_part("part 2", part_two_check, lambda x: 3)

@@ -59,6 +59,16 @@ def _describe_arguments(args: tuple) -> str:
     return ", ".join(described)
 
 
+def sigmoid(z):
+    """The logistic function, in NumPy: the gates' activation in the reference steps."""
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def identity(z):
+    """No activation: a reference step with it stands for a forgotten tanh or sigmoid."""
+    return z
+
+
 def random_array(rng: np.random.Generator, *shape, scale: float = 1.0) -> np.ndarray:
     """Float32 normal noise: Keras computes in float32, so the oracle sees the same numbers."""
     return (scale * rng.standard_normal(shape)).astype(np.float32)

@@ -31,9 +31,11 @@ from rnncourse.checks._common import (
     assert_matches,
     call_learner,
     expect_tuple,
+    identity,
     random_array,
     report,
     require_earlier_part,
+    sigmoid,
 )
 
 # (batch, input_dim, units): a size-1 case, non-square kernels, and batch != units.
@@ -47,14 +49,6 @@ _HINT_CONVERT = ("split each weight into its f, c, o blocks and build Keras' i, 
                  "blocks as (-f, f, c, o): 1 - sigmoid(a) = sigmoid(-a), so an input gate "
                  "with the negated forget weights and bias is exactly 1 - f. Negate the "
                  "kernel, the recurrent kernel and the bias.")
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _identity(z):
-    return z
 
 
 def _blocks(weights, count):
@@ -92,7 +86,7 @@ def keras_cifg_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
 
 
 def numpy_cifg_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias, *, order="fco",
-                    gate=_sigmoid, candidate=np.tanh, squash_cell=np.tanh, use_bias=True,
+                    gate=sigmoid, candidate=np.tanh, squash_cell=np.tanh, use_bias=True,
                     use_recurrent=True, coupled=True, input_gate="1 - f"):
     """A CIFG step in float64, with switches that reproduce common mistakes.
 
@@ -118,11 +112,11 @@ MISTAKES = {
     "candidate)": {"input_gate": "1"},
     "read the blocks in the order c, f, o (the CIFG's order is f, c, o)": {"order": "cfo"},
     "read the blocks in the order f, o, c (the CIFG's order is f, c, o)": {"order": "foc"},
-    "forget the tanh on the candidate": {"candidate": _identity},
-    "use sigmoid instead of tanh for the candidate": {"candidate": _sigmoid},
+    "forget the tanh on the candidate": {"candidate": identity},
+    "use sigmoid instead of tanh for the candidate": {"candidate": sigmoid},
     "use tanh instead of sigmoid for the gates": {"gate": np.tanh},
     "forget the tanh on the cell state (h_t = o * tanh(c_t), not o * c_t)":
-        {"squash_cell": _identity},
+        {"squash_cell": identity},
     "leave out the bias": {"use_bias": False},
     "leave out h_prev @ recurrent_kernel": {"use_recurrent": False},
     "leave out the forget gate on c_prev (c_t = c_prev + (1 - f) * candidate)":

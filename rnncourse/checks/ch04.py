@@ -30,9 +30,11 @@ from rnncourse.checks._common import (
     assert_matches,
     call_learner,
     expect_tuple,
+    identity,
     random_array,
     report,
     require_earlier_part,
+    sigmoid,
 )
 
 # (batch, input_dim, units): non-square weights, batch != units, and a size-1 case. The
@@ -48,14 +50,6 @@ _HINT_CONVERT = ("split weight_ih, weight_hh, bias_ih and bias_hh into their r, 
                  "(along the rows); reorder them to z, r, n; transpose the weights so that "
                  "kernel is (input_dim, 3·units); bias = np.stack([bias_ih reordered, "
                  "bias_hh reordered]).")
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _identity(z):
-    return z
 
 
 def _rows(weights, order):
@@ -87,7 +81,7 @@ def keras_torch_gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
 
 
 def numpy_torch_gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh, *, order="rzn",
-                         reset="after", use_bias_ih=True, use_bias_hh=True, gate=_sigmoid,
+                         reset="after", use_bias_ih=True, use_bias_hh=True, gate=sigmoid,
                          candidate=np.tanh, z_keeps_old=True):
     """A PyTorch-layout GRU step in float64, with switches that reproduce common mistakes.
 
@@ -123,8 +117,8 @@ MISTAKES = {
     "leave out bias_ih": {"use_bias_ih": False},
     "leave out both biases": {"use_bias_ih": False, "use_bias_hh": False},
     "swap z and 1 - z (PyTorch: h_t = (1 - z) * n + z * h_prev)": {"z_keeps_old": False},
-    "forget the tanh on the candidate n": {"candidate": _identity},
-    "use sigmoid instead of tanh for the candidate n": {"candidate": _sigmoid},
+    "forget the tanh on the candidate n": {"candidate": identity},
+    "use sigmoid instead of tanh for the candidate n": {"candidate": sigmoid},
     "use tanh instead of sigmoid for the gates": {"gate": np.tanh},
 }
 

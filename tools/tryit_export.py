@@ -6,12 +6,12 @@ The chapter calls ``rnncourse.tryit.publish_model(reviewer, ...)``, which displa
 one-line summary whose output metadata holds the model under ``"rnncourse.tryit"`` (the
 page's files; ``rnncourse/tryit.py`` documents them). myst-nb shows only that line on
 the site, and writes every notebook it reads, executed or restored from the
-jupyter-cache, to ``_build/jupyter_execute/<docname>.ipynb``. So the model survives a
-cached build: this extension reads the output from there at the end of the build (or,
-for a notebook the build did not read again and whose copy is gone, from the cache
-itself) and writes its files into ``_build/html/_static/tryit/``. Nothing comes from a
-CDN. It also adds the page's script and style (``tools/tryit/``) to the page, and only
-to it.
+jupyter-cache, to ``_build/jupyter_execute/<docname>.ipynb`` (but a notebook restored
+from the cache without its outputs). So the model survives a cached build: this extension
+reads the output from that copy at the end of the build, or from the cache itself where
+the copy is gone or empty, and writes its files into ``_build/html/_static/tryit/``.
+Nothing comes from a CDN. It also adds the page's script and style (``tools/tryit/``) to
+the page, and only to it.
 
 If the page is in the book but no notebook of the book holds the export, the build
 warns (an error under ``-W``): the page would show "the model could not be loaded".
@@ -66,23 +66,30 @@ def write_files(bundle: dict, folder: Path) -> dict[str, int]:
 def _executed_notebooks(app):
     """``(docname, parsed notebook)`` of every executed notebook of the book.
 
-    First myst-nb's copy in ``jupyter_execute/``; where a build did not read a notebook
-    again and that copy is gone, the execution cache's outputs for the notebook's
-    current source (matched by code, as myst-nb matches them).
+    First myst-nb's copy in ``jupyter_execute/``; then, where that copy is gone or holds
+    no outputs, the execution cache's outputs for the notebook's current source (matched
+    by code, as myst-nb matches them). myst-nb 1.4 writes a notebook restored from the
+    cache to ``jupyter_execute/`` without its outputs, so in ``make test`` (where nbval
+    fills the cache) the cache is where the export is.
     """
     folder = Path(app.outdir).parent / "jupyter_execute"
     for docname in sorted(app.env.found_docs):
         path = folder.joinpath(*(docname + ".ipynb").split("/"))
         source = Path(app.srcdir).joinpath(*(docname + ".ipynb").split("/"))
         try:
-            if path.is_file():
-                yield docname, json.loads(path.read_text(encoding="utf-8"))
+            copy = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+            if copy is not None and _has_outputs(copy):
+                yield docname, copy
             elif source.is_file():
                 cached = _cached_notebook(app, source)
                 if cached is not None:
                     yield docname, cached
         except (OSError, ValueError) as error:
             logger.warning(f"tryit: cannot read the executed {docname}: {error}")
+
+
+def _has_outputs(notebook: dict) -> bool:
+    return any(cell.get("outputs") for cell in notebook.get("cells", []))
 
 
 def _cached_notebook(app, source: Path) -> dict | None:

@@ -169,6 +169,36 @@ def test_the_exporter_finds_the_output_in_an_executed_notebook_and_writes_the_fi
                                  tmp_path)
 
 
+def test_the_exporter_reads_the_cache_when_the_executed_copy_has_no_outputs(bundle, tmp_path):
+    """What make test does: nbval fills the jupyter cache, the book restores the chapter
+    from it and writes ``jupyter_execute/`` without outputs (myst-nb 1.4)."""
+    import types
+
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    source = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("publish()")])
+    (tmp_path / "chapters").mkdir()
+    nbformat.write(source, tmp_path / "chapters" / "ch.ipynb")
+    executed = nbformat.from_dict(json.loads(nbformat.writes(source)))
+    executed.cells[0].outputs = [nbformat.v4.new_output(
+        "display_data", {"text/plain": "summary"}, metadata={tryit.METADATA_KEY: bundle})]
+    get_cache(str(tmp_path / "_build" / ".jupyter_cache")).cache_notebook_bundle(
+        CacheBundleIn(executed, str(tmp_path / "chapters" / "ch.ipynb")),
+        check_validity=False)
+    empty_copy = tmp_path / "_build" / "jupyter_execute" / "chapters" / "ch.ipynb"
+    empty_copy.parent.mkdir(parents=True)
+    nbformat.write(source, empty_copy)  # the copy myst-nb writes: no outputs
+    app = types.SimpleNamespace(
+        outdir=str(tmp_path / "_build" / "html"), srcdir=str(tmp_path),
+        env=types.SimpleNamespace(found_docs={"chapters/ch"}),
+        config=types.SimpleNamespace(nb_execution_cache_path=""))
+    found = [(doc, tryit_export.find_exports(nb))
+             for doc, nb in tryit_export._executed_notebooks(app)]
+    assert [(doc, len(exports)) for doc, exports in found] == [("chapters/ch", 1)]
+
+
 # ---------------------------------------------------------------------------------------
 # The page's JavaScript model (tools/tryit/tryit.js, part 1), run by Node.
 

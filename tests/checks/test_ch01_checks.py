@@ -48,6 +48,7 @@ def test_the_numpy_rule_is_keras_rule():
             np.testing.assert_allclose(a, c, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_checks_accept_correct_functions(capsys):
     check_masked_rnn(good_masked)
     check_backward_rnn(good_backward, good_masked)

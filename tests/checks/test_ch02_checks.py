@@ -28,6 +28,7 @@ def good_norms(layer, x):
     return np.sqrt((jac**2).sum(axis=(2, 3))).mean(axis=0)[::-1]
 
 
+@pytest.mark.slow
 def test_gradient_check_accepts_a_correct_function(capsys):
     check_gradient_norms(good_norms)
     assert "✓ gradient_norms_by_lag matches" in capsys.readouterr().out
@@ -239,6 +240,7 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@pytest.mark.slow
 def test_gradient_check_prints_no_retracing_warnings():
     """batch_jacobian traces a function per input shape; the check's cases differ in shape
     on purpose, so TensorFlow's warnings are kept quiet while the learner's code runs."""

@@ -64,6 +64,7 @@ def test_the_numpy_references_equal_keras():
     np.testing.assert_allclose(good_stack(x, layers), keras_stacked(x, layers), atol=1e-5)
 
 
+@pytest.mark.slow
 def test_right_answers_pass(capsys):
     check_merge_directions(good_merge)
     check_bidirectional_forward(good_layer, good_merge)

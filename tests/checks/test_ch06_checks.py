@@ -16,6 +16,9 @@ from rnncourse import sentiment
 from rnncourse.checks import check_imdb_classifier, check_imdb_model, check_training
 from rnncourse.checks._common import CheckFailed
 
+# Each test trains or runs a small Keras model: seconds each (make test runs them).
+pytestmark = pytest.mark.slow
+
 
 def synthetic(n, seed, padded=False):
     rng = np.random.default_rng(seed)

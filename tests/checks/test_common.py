@@ -111,7 +111,8 @@ def test_a_stubbed_earlier_part_stays_a_stub():
     def stub(x):
         raise NotImplementedError("double it")
 
-    with pytest.raises(StillAStub, match=r"^Write part 1 first: part_one is still the exercise stub"):
+    with pytest.raises(StillAStub,
+                       match=r"^Write part 1 first: part_one is still the exercise stub"):
         require_earlier_part("part 1", _part_one_check, stub)
 
 

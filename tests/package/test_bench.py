@@ -108,6 +108,7 @@ def tiny_imdb(subsample=None, seed=0, **_):
     return split(120), split(80)
 
 
+@pytest.mark.slow
 def test_the_benchmark_runs_end_to_end_on_tiny_data(monkeypatch, tmp_path, capsys):
     import rnncourse.data
 

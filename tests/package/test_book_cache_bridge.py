@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 from notebooks import ROOT
 
 
@@ -31,6 +32,7 @@ def _tiny_notebook(folder):
     return path
 
 
+@pytest.mark.slow
 def test_nbval_outputs_reach_the_cache_the_book_reads(tmp_path):
     path = _tiny_notebook(tmp_path)
     cache_dir = tmp_path / "cache"

@@ -83,6 +83,7 @@ def builds(tmp_path_factory):
     return build(tmp_path, with_fixes=False), build(tmp_path, with_fixes=True)
 
 
+@pytest.mark.slow
 def test_upstream_still_has_exactly_the_problems_that_are_fixed(builds):
     plain, _ = builds
     assert problems(plain) == book_fixes.needed(), (

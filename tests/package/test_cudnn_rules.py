@@ -14,6 +14,9 @@ import tensorflow as tf
 import rnncourse
 from rnncourse import cudnn_rules
 
+# Each test trains or runs a small Keras model: seconds each (make test runs them).
+pytestmark = pytest.mark.slow
+
 PRE = np.array([[0, 0, 1, 2], [3, 4, 5, 6]])  # padding in front: cuDNN refuses the mask
 POST = np.array([[1, 2, 0, 0], [3, 4, 5, 6]])  # right-padded: accepted
 EMPTY_ROW = np.array([[0, 0, 0, 0], [3, 4, 5, 6]])  # a fully masked row: refused

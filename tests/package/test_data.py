@@ -24,13 +24,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from notebooks import REAL_ARCHIVE
 
 from rnncourse import data
 
 PER_FOLDER = 3
-# CI names the shared copy in the environment; a checkout has it beside the repository.
-REAL_ARCHIVE = Path(os.environ.get(data.ARCHIVE_ENV) or Path(__file__).resolve().parents[3]
-                    / "shared/datasets/aclImdb_v1_labeled.tar.gz")
 
 
 @pytest.fixture(autouse=True)
@@ -460,6 +458,7 @@ def test_stale_temporaries_of_a_live_process_are_kept(good_archive, tmp_path):
 
 # --- issue 12, defect 2: two processes using the data for the first time at once --------
 
+@pytest.mark.slow
 def test_two_processes_extract_the_same_archive_at_once(good_archive, tmp_path):
     barrier = tmp_path / "barrier"
     barrier.mkdir()
@@ -514,6 +513,7 @@ def serve_as_official(monkeypatch, url: str, payload: bytes) -> None:
     monkeypatch.setattr(data, "IMDB_SIZE", len(payload), raising=False)
 
 
+@pytest.mark.slow
 def test_two_processes_download_the_same_archive_at_once(good_archive, tmp_path):
     payload = good_archive.read_bytes()
     handler = type("Handler", (SlowArchiveHandler,), {"payload": payload, "requests": []})
@@ -590,6 +590,7 @@ real_archive = pytest.mark.skipif(not REAL_ARCHIVE.is_file(),
                                   reason=f"the shared IMDB archive is not at {REAL_ARCHIVE}")
 
 
+@pytest.mark.slow
 @real_archive
 def test_real_archive_has_50000_labelled_reviews(monkeypatch):
     monkeypatch.setattr(data, "REVIEWS_PER_FOLDER", 12_500)

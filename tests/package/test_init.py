@@ -14,6 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # What a real TensorFlow offers that rnncourse calls after the import.
@@ -41,6 +43,7 @@ def run(tmp_path: Path, program: str, tensorflow: str | None = None, keras: str 
                           text=True, timeout=300, cwd=tmp_path)
 
 
+@pytest.mark.slow
 def test_import_rnncourse_does_not_import_tensorflow(tmp_path):
     result = run(tmp_path, "import sys, rnncourse, rnncourse.exercises, rnncourse.data\n"
                  "print(sorted({'tensorflow', 'keras'} & set(sys.modules)))")
@@ -95,6 +98,7 @@ def test_tensorflow_imported_before_rnncourse_is_configured_too(tmp_path):
     assert result.stdout.strip() == "['devices', 'tf32=False']"
 
 
+@pytest.mark.slow
 def test_real_tensorflow_imports_quietly(tmp_path):
     """The real TensorFlow and Keras, imported after ``rnncourse`` with TensorFlow's own
     logging at its most verbose: nothing from TensorFlow on stderr, TF32 off, and what

@@ -261,6 +261,7 @@ def test_predict_sentiment_needs_a_raw_text_model():
         sentiment.predict_sentiment(model, "a film")
 
 
+@pytest.mark.slow
 def test_end_to_end_model_round_trips_through_a_keras_file(reviewer, tmp_path):
     path = tmp_path / "reviewer.keras"
     reviewer.save(path)

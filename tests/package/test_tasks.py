@@ -83,6 +83,7 @@ def test_data_rejects_bad_arguments(kwargs, message):
 SMALL_RUN = {"units": 4, "epochs": 1, "n_train": 64, "n_test": 16, "seed": 0}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layer", LAYERS)
 def test_train_long_range_reports_and_is_deterministic(layer):
     _, first = train_long_range(layer, 5, **SMALL_RUN)
@@ -93,6 +94,7 @@ def test_train_long_range_reports_and_is_deterministic(layer):
     assert first["accuracy"] == second["accuracy"] and first["params"] == second["params"]
 
 
+@pytest.mark.slow
 def test_parameter_counts_and_the_model_are_keras_own():
     model, result = train_long_range("LSTM", 5, **SMALL_RUN)
     assert result["params"] == model.count_params()

@@ -17,6 +17,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from notebooks import REAL_ARCHIVE
 
 from rnncourse import sentiment, tryit
 from rnncourse.data import load_imdb
@@ -31,7 +32,10 @@ MAX_LENGTH = 30
 
 @pytest.fixture(scope="module")
 def reviews():
-    train, test = load_imdb(subsample=60, seed=1)
+    # The shared copy where there is one (CI, a checkout beside shared/), else the loader's
+    # own cache or download.
+    archive = REAL_ARCHIVE if REAL_ARCHIVE.is_file() else None
+    train, test = load_imdb(subsample=60, seed=1, archive=archive)
     return train, test
 
 
@@ -65,6 +69,7 @@ def test_quantized_rows_are_within_half_a_step():
     assert np.all(quantized[7] == 0) and scale[7] == 0
 
 
+@pytest.mark.slow
 def test_export_holds_the_model_vocabulary_and_proof(bundle, reviewer, reviews):
     _, test = reviews
     info = bundle["model.json"]

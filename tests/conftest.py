@@ -23,6 +23,9 @@ class Executed:
     def __init__(self, notebook):
         self.notebook = notebook
         self.values = recorded_values(notebook)
+        # Everything the notebook printed (stream outputs), e.g. the checks' ✓ lines.
+        self.printed = "".join(output.get("text", "") for cell in notebook.cells
+                               for output in cell.get("outputs", []))
 
     def __getitem__(self, name):
         assert name in self.values, (

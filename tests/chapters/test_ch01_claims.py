@@ -54,8 +54,7 @@ def test_full_size_claims(full):
 
 def test_solution_notebook_passes_its_own_checks(small_run):
     executed = small_run(SOLUTION)
-    printed = "".join(o.get("text", "") for c in executed.notebook.cells
-                      for o in c.get("outputs", []))
+    printed = executed.printed
     assert "✓ masked_rnn_forward matches" in printed
     assert "✓ backward_rnn_forward matches" in printed
     moves = re.findall(r"moves by (\S+) with the mask, by (\S+) without it", printed)

@@ -117,8 +117,7 @@ def test_full_size_claims(full):
 
 def test_solution_notebook_passes_its_own_checks(small_run):
     executed = small_run(SOLUTION)
-    printed = "".join(o.get("text", "") for c in executed.notebook.cells
-                      for o in c.get("outputs", []))
+    printed = executed.printed
     assert "✓ gradient_norms_by_lag matches" in printed
     assert "✓ clip_by_global_norm matches" in printed
     assert "retracing" not in printed

@@ -1,7 +1,7 @@
 """How small can exercise 6 be and still clear its accuracy floor? A measurement.
 
 Trains the solution's model (Embedding → Dropout → GRU → Dense, post-padding with
-``mask_zero=True``, Adam 2e-3 with clipping) the way ``solutions/ch06_imdb_sentiment.ipynb``
+``mask_zero=True``, Adam 2e-3 with clipping) the way ``solutions/ch06_imdb_sentiment.md``
 does, for each ``--subsample`` and seed, for ``--epochs`` epochs without stopping, and
 logs the validation accuracy after every epoch. Early stopping with patience 1 is then
 replayed on that log, so one run answers every ``EPOCHS`` up to ``--epochs``: the

@@ -41,7 +41,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-NOTEBOOKS = ["chapters/ch06_imdb_sentiment.ipynb", "solutions/ch06_imdb_sentiment.ipynb"]
+NOTEBOOKS = ["chapters/ch06_imdb_sentiment.md", "solutions/ch06_imdb_sentiment.md"]
 MODELS = ["final", "tfidf", "SimpleRNN", "GRU", "BiLSTM"]
 TITLES = {"final": "LSTM (final model)", "tfidf": "tf-idf bigrams + logistic",
           "SimpleRNN": "SimpleRNN", "GRU": "GRU", "BiLSTM": "BiLSTM"}

@@ -5,12 +5,16 @@ from __future__ import annotations
 import ast
 import contextlib
 import os
+import sys
 from pathlib import Path
 
 import nbformat
 import papermill
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import notebook_files  # noqa: E402
+
 # The real IMDB archive, offline: CI names the shared copy in the environment; a checkout
 # has it beside the repository. Elsewhere the loader downloads the official archive.
 REAL_ARCHIVE = Path(os.environ.get("RNNCOURSE_IMDB_ARCHIVE")
@@ -23,7 +27,14 @@ CUDNN_CHECK = {"RNNCOURSE_CHECK_CUDNN_MASKS": "1"}
 
 
 def all_notebooks() -> list[Path]:
-    return sorted(p for d in NOTEBOOK_DIRS for p in (ROOT / d).glob("*.ipynb"))
+    return notebook_files.sources(NOTEBOOK_DIRS)
+
+
+def as_ipynb(notebook: str, output_dir: Path) -> Path:
+    """The Jupyter copy of the source ``notebook`` (relative to the root), in ``output_dir``."""
+    target = Path(output_dir) / f"source-{Path(notebook).stem}.ipynb"
+    notebook_files.write_ipynb(notebook_files.read(ROOT / notebook), target)
+    return target
 
 
 @contextlib.contextmanager
@@ -49,11 +60,12 @@ def execute(notebook: str, parameters: dict, output_dir: Path):
     cuDNN's mask rules (``CUDNN_CHECK``), so a notebook that would stop on a GPU fails.
     """
     source = ROOT / notebook
-    target = output_dir / source.name
+    target = output_dir / source.with_suffix(".ipynb").name
     with kernel_environment():
         papermill.execute_notebook(
-            str(source), str(target), parameters=parameters, kernel_name="python3",
-            cwd=str(source.parent), progress_bar=False, request_save_on_cell_execute=False)
+            str(as_ipynb(notebook, output_dir)), str(target), parameters=parameters,
+            kernel_name="python3", cwd=str(source.parent), progress_bar=False,
+            request_save_on_cell_execute=False)
     return nbformat.read(target, as_version=4)
 
 
@@ -66,8 +78,9 @@ def execute_tolerating_tagged_errors(notebook: str, parameters: dict, output_dir
     import nbclient
 
     source = ROOT / notebook
-    prepared = output_dir / f"prepared-{source.name}"
-    papermill.execute_notebook(str(source), str(prepared), parameters=parameters,
+    prepared = output_dir / f"prepared-{source.stem}.ipynb"
+    papermill.execute_notebook(str(as_ipynb(notebook, output_dir)), str(prepared),
+                               parameters=parameters,
                                kernel_name="python3", prepare_only=True)
     executed = nbformat.read(prepared, as_version=4)
     with kernel_environment():
@@ -101,7 +114,7 @@ def full_size_values(notebook: str) -> dict:
     """
     import json
 
-    glue_file = ROOT / "_build" / "jupyter_execute" / notebook.replace(".ipynb", ".glue.json")
+    glue_file = ROOT / "_build" / "jupyter_execute" / str(Path(notebook).with_suffix(".glue.json"))
     if not glue_file.exists():
         raise FileNotFoundError(f"{glue_file} is missing: build the book first (make book)")
     glued = json.loads(glue_file.read_text())

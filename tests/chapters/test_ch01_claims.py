@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-CHAPTER = "chapters/ch01_recurrent_loop.ipynb"
-SOLUTION = "solutions/ch01_recurrent_loop.ipynb"
+CHAPTER = "chapters/ch01_recurrent_loop.md"
+SOLUTION = "solutions/ch01_recurrent_loop.md"
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from small_parameters import SMALL_PARAMETERS
 
-CHAPTER = "chapters/ch02_bptt.ipynb"
-SOLUTION = "solutions/ch02_bptt.ipynb"
+CHAPTER = "chapters/ch02_bptt.md"
+SOLUTION = "solutions/ch02_bptt.md"
 
 
 def tape_equals_the_product_and_the_bptt_sum(values):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-CHAPTER = "chapters/ch03_lstm.ipynb"
-SOLUTION = "solutions/ch03_lstm.ipynb"
+CHAPTER = "chapters/ch03_lstm.md"
+SOLUTION = "solutions/ch03_lstm.md"
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from small_parameters import SMALL_PARAMETERS
 
-CHAPTER = "chapters/ch04_gru.ipynb"
-SOLUTION = "solutions/ch04_gru.ipynb"
+CHAPTER = "chapters/ch04_gru.md"
+SOLUTION = "solutions/ch04_gru.md"
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from small_parameters import SMALL_PARAMETERS
 
-CHAPTER = "chapters/ch05_deeper_and_generating.ipynb"
-SOLUTION = "solutions/ch05_deeper_and_generating.ipynb"
+CHAPTER = "chapters/ch05_deeper_and_generating.md"
+SOLUTION = "solutions/ch05_deeper_and_generating.md"
 SMALL = SMALL_PARAMETERS[CHAPTER]
 ROOT = Path(__file__).resolve().parents[2]
 

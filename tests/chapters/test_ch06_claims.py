@@ -17,7 +17,7 @@ from small_parameters import SMALL_PARAMETERS
 
 from rnncourse import sentiment
 
-CHAPTER = "chapters/ch06_imdb_sentiment.ipynb"
+CHAPTER = "chapters/ch06_imdb_sentiment.md"
 COMPARED = ["tf-idf bigrams + logistic", "SimpleRNN", "LSTM", "GRU", "BiLSTM"]
 VERDICTS = {"more accurate than", "less accurate than", "indistinguishable from"}
 
@@ -168,7 +168,7 @@ def test_the_average_of_both_beats_each_model(full):
 
 # --- the solution (helper ex06; the checks' own tests: tests/checks/test_ch06_checks.py) --
 
-SOLUTION = "solutions/ch06_imdb_sentiment.ipynb"
+SOLUTION = "solutions/ch06_imdb_sentiment.md"
 
 
 def test_solution_passes_its_three_checks(solution):

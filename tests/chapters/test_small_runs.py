@@ -29,7 +29,7 @@ def test_small_run_completes(notebook, run_notebook):
         assert executed.values, f"{notebook} recorded nothing for the book and the tests"
 
 
-@pytest.mark.parametrize("notebook", ["chapters/ch01_recurrent_loop.ipynb"])
+@pytest.mark.parametrize("notebook", ["chapters/ch01_recurrent_loop.md"])
 @pytest.mark.parametrize("bad", [{"TASK_EPOCHS": 0}, {"TASK_TRAIN": "many"}])
 def test_bad_parameter_stops_with_a_clear_error(notebook, bad, tmp_path):
     import papermill

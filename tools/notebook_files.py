@@ -1,0 +1,146 @@
+"""The one place that reads and writes the course's notebook files.
+
+The sources in ``chapters/``, ``solutions/`` and (generated) ``exercises/`` are MyST
+Markdown notebooks: text files with a jupytext header and ``{code-cell}`` blocks, which
+the book (myst-nb) reads directly and a reviewer reads as a plain diff. Tools that need
+the Jupyter format (nbval, papermill, the learner notebooks) convert them with ``read``
+and ``write_ipynb``; every file is UTF-8 whatever the locale.
+
+A MyST notebook stores no cell ids. The Jupyter copies made from it number their cells by
+position (``cell-000``, ...): they are generated, never committed, so nothing that is
+committed is ever renumbered.
+
+Usage: ``python tools/notebook_files.py ipynb OUT_DIR [SOURCE ...]`` writes the Jupyter
+copy of each source (default: every chapter, solution and exercise) to
+``OUT_DIR/<folder>/<name>.ipynb``; ``make test`` runs nbval on those copies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_DIRS = ("chapters", "solutions", "exercises")
+SOURCE_SUFFIX = ".md"
+SOURCE_FORMAT = "md:myst"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+class NotebookFileError(ValueError):
+    """A file that should be a notebook is not one (the message says why and where)."""
+
+
+def sources(folders=SOURCE_DIRS, root: Path = ROOT) -> list[Path]:
+    """Every notebook source in ``folders`` (relative to ``root``), sorted."""
+    return sorted(p for d in folders for p in (Path(root) / d).glob("*" + SOURCE_SUFFIX))
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """The notebook in ``path`` (MyST Markdown or ``.ipynb``), cells numbered by position."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotebookFileError(f"{path}: no such file") from None
+    except UnicodeDecodeError as error:
+        raise NotebookFileError(f"{path}: not UTF-8 text ({error.reason} at byte "
+                                f"{error.start})") from None
+    return reads(text, path)
+
+
+def reads(text: str, path: Path) -> nbformat.NotebookNode:
+    """The notebook in ``text``, read in the format that ``path``'s suffix names."""
+    path = Path(path)
+    try:
+        if path.suffix == ".ipynb":
+            notebook = nbformat.reads(text, as_version=4)
+        elif path.suffix == SOURCE_SUFFIX:
+            if not text.startswith("---\n") or "jupytext:" not in text.split("\n---", 1)[0]:
+                raise NotebookFileError(f"{path}: not a MyST notebook (no jupytext header)")
+            notebook = jupytext.reads(text, fmt=SOURCE_FORMAT)
+        else:
+            raise NotebookFileError(f"{path}: not a notebook (.md or .ipynb)")
+    except NotebookFileError:
+        raise
+    except Exception as error:  # nbformat and jupytext raise many kinds; all mean "not one"
+        first_line = (str(error).splitlines() or [type(error).__name__])[0]
+        raise NotebookFileError(f"{path}: not a valid notebook ({first_line})") from None
+    number_cells(notebook)
+    return notebook
+
+
+def number_cells(notebook) -> None:
+    """Give the cells position ids (``cell-000``, ...), as a generated copy needs."""
+    notebook.nbformat, notebook.nbformat_minor = 4, 5
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{index:03d}"
+
+
+def source_text(notebook) -> str:
+    """``notebook`` as the text of a MyST Markdown source (what ``write_source`` writes)."""
+    notebook = nbformat.from_dict(notebook)
+    notebook.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, **{
+        k: v for k, v in notebook.metadata.items() if k == "jupytext"}})
+    for cell in notebook.cells:
+        cell.pop("id", None)
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    text = jupytext.writes(notebook, fmt=SOURCE_FORMAT)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_source(notebook, path: Path) -> None:
+    """Write ``notebook`` as a MyST Markdown source (UTF-8)."""
+    Path(path).write_text(source_text(notebook), encoding="utf-8")
+
+
+def ipynb_text(notebook) -> str:
+    """``notebook`` serialised as Jupyter saves it."""
+    text = nbformat.writes(nbformat.from_dict(notebook))
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_ipynb(notebook, path: Path) -> None:
+    """Write ``notebook`` as ``.ipynb`` (UTF-8), creating the folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(ipynb_text(notebook), encoding="utf-8")
+
+
+def convert_to_ipynb(source: Path, out_dir: Path, root: Path = ROOT) -> Path:
+    """Write the Jupyter copy of ``source`` under ``out_dir``, mirroring its folder."""
+    source = Path(source).resolve()
+    target = Path(out_dir) / source.relative_to(Path(root).resolve()).with_suffix(".ipynb")
+    write_ipynb(read(source), target)
+    return target
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    convert = commands.add_parser("ipynb", help="write the Jupyter copies of the sources")
+    convert.add_argument("out_dir", type=Path)
+    convert.add_argument("sources", nargs="*", type=Path)
+    args = parser.parse_args(argv)
+    out_dir = args.out_dir.resolve()
+    if out_dir == ROOT or ROOT.is_relative_to(out_dir) or any(
+            out_dir.is_relative_to(ROOT / d) for d in SOURCE_DIRS):
+        print(f"refusing to write Jupyter copies into {out_dir}: it holds the sources; "
+              "name a folder under _build/", file=sys.stderr)
+        return 2
+    try:
+        for source in args.sources or sources():
+            convert_to_ipynb(source, out_dir)
+    except (NotebookFileError, ValueError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

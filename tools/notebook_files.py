@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("chapters", "solutions", "exercises")
 SOURCE_SUFFIX = ".md"
 SOURCE_FORMAT = "md:myst"
-KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 class NotebookFileError(ValueError):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from notebooks import ROOT, errors, execute_tolerating_tagged_errors
+from notebooks import errors, execute_tolerating_tagged_errors, notebook_files
 from small_parameters import SMALL_PARAMETERS
 
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+SOLUTIONS = notebook_files.sources(["solutions"])
 
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)

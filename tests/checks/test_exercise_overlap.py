@@ -8,14 +8,17 @@ of them may appear verbatim, as a stripped line, in the code of any chapter note
 
 from __future__ import annotations
 
-import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+sys.path.insert(0, str(ROOT / "tools"))
+import notebook_files  # noqa: E402
+
+SOLUTIONS = notebook_files.sources(["solutions"])
 MAX_SHARED = 0.5
 _TRIVIAL = re.compile(
     r"^(return\s+[A-Za-z_][A-Za-z_0-9.]*|else:|try:|finally:|pass|continue|break"
@@ -25,9 +28,8 @@ KNOWN_OVERLAPS: dict[str, str] = {}  # solution file name -> why it is allowed t
 
 
 def _code_cells(path: Path) -> list[str]:
-    notebook = json.loads(path.read_text())
-    return ["".join(cell["source"]) for cell in notebook["cells"]
-            if cell["cell_type"] == "code"]
+    return [cell.source for cell in notebook_files.read(path).cells
+            if cell.cell_type == "code"]
 
 
 def solution_lines(path: Path) -> list[str]:
@@ -47,7 +49,7 @@ def solution_lines(path: Path) -> list[str]:
 
 
 def chapter_lines() -> set[str]:
-    return {line.strip() for path in sorted((ROOT / "chapters").glob("*.ipynb"))
+    return {line.strip() for path in notebook_files.sources(["chapters"])
             for source in _code_cells(path) for line in source.splitlines()}
 
 
@@ -58,10 +60,12 @@ def shared_fraction(solution: Path, chapters: set[str]) -> tuple[float, list[str
 
 
 def test_the_measure_sees_a_copied_answer(tmp_path):
-    copied = tmp_path / "copied.ipynb"
-    copied.write_text(json.dumps({"cells": [{"cell_type": "code", "source": [
-        "def f(x):\n", "    ### BEGIN SOLUTION\n", "    # a comment\n", "    y = x + 1\n",
-        "    z = 2 * y\n", "    return z\n", "    ### END SOLUTION\n"]}]}))
+    import nbformat
+
+    copied = tmp_path / "copied.md"
+    notebook_files.write_source(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "def f(x):\n    ### BEGIN SOLUTION\n    # a comment\n    y = x + 1\n"
+        "    z = 2 * y\n    return z\n    ### END SOLUTION")]), copied)
     assert solution_lines(copied) == ["y = x + 1", "z = 2 * y"]
     assert shared_fraction(copied, {"y = x + 1"})[0] == 0.5
     assert shared_fraction(copied, {"y = x + 1", "z = 2 * y"})[0] == 1.0

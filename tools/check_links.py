@@ -65,6 +65,8 @@ HINT_RELS = {"preconnect", "dns-prefetch"}
 # Folders of the site whose .html files are not pages: the themes copy their Jinja macro
 # files (e.g. _static/webpack-macros.html, unrendered templates) into _static.
 NOT_PAGES = ("_static/",)
+# The longest file or folder name (in bytes) that Linux, macOS and Windows file systems hold.
+MAX_NAME_BYTES = 255
 
 
 @dataclass
@@ -135,7 +137,10 @@ def _check_link(site: Path, source: Path, url: str, pages: dict, report: Report)
     """None when ``url`` (found in ``source``) is fine or external, else the reason."""
     if url in ("", "#"):
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # e.g. "http://[::1": an unclosed IPv6 bracket
+        return f"malformed URL: {error}"
     scheme = parts.scheme.lower()
     if scheme in IGNORED_SCHEMES:
         return None
@@ -146,24 +151,53 @@ def _check_link(site: Path, source: Path, url: str, pages: dict, report: Report)
         return f"unknown scheme {scheme!r}"
     report.internal += 1
     path = unquote(parts.path)
-    if not path:
-        target = source
-    elif path.startswith("/"):
-        return "absolute path: breaks when the site is served from a sub-folder"
-    else:
-        target = (source.parent / path).resolve()
-        if path.endswith("/") or target.is_dir():
-            target = target / "index.html"
-    if not target.is_relative_to(site):
-        return "points outside the site"
-    if not target.is_file():
-        return f"no file {target.relative_to(site).as_posix()}"
+    unusable = _unusable_path(path)
+    if unusable:
+        return unusable
+    try:
+        target = _target_file(source, path)
+        if target is None:
+            return "absolute path: breaks when the site is served from a sub-folder"
+        if not target.is_relative_to(site):
+            return "points outside the site"
+        if not target.is_file():
+            return f"no file {target.relative_to(site).as_posix()}"
+    except (OSError, ValueError) as error:  # whatever the file system refuses is broken
+        return f"cannot be a file of the site: {error}"
     fragment = unquote(parts.fragment)
     if fragment and target.suffix == ".html":
         anchors = pages[target].anchors if target in pages else parse_page(target).anchors
         if fragment not in anchors:
             return f"no anchor #{fragment} in {target.relative_to(site).as_posix()}"
     return None
+
+
+def _unusable_path(path: str) -> str | None:
+    """Why no file of any site can have the (decoded) ``path``, or None.
+
+    Checked before the file system sees the path: ``os`` raises ``ValueError`` on a NUL
+    byte and ``OSError`` (ENAMETOOLONG) on a name over 255 bytes.
+    """
+    if "\0" in path:
+        return "a NUL byte (%00) in the path: no file name can hold it"
+    for part in path.split("/"):
+        size = len(part.encode("utf-8", "surrogateescape"))
+        if size > MAX_NAME_BYTES:
+            return (f"a file or folder name too long ({size} bytes; file systems allow "
+                    f"{MAX_NAME_BYTES})")
+    return None
+
+
+def _target_file(source: Path, path: str) -> Path | None:
+    """The file a decoded link path names from ``source``; None for a root-absolute path."""
+    if not path:
+        return source
+    if path.startswith("/"):
+        return None
+    target = (source.parent / path).resolve()
+    if path.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target
 
 
 def main(argv=None) -> int:

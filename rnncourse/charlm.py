@@ -11,6 +11,7 @@ the notebook.
 from __future__ import annotations
 
 import math
+import numbers
 from collections import Counter
 
 import numpy as np
@@ -18,6 +19,26 @@ import numpy as np
 UNKNOWN = "\x00"  # id 0: every character outside the vocabulary
 SEPARATOR = "\n"  # id 1: ends every review in the stream
 SHOWN_UNKNOWN = "¤"  # how decode() shows an unknown character
+
+
+def _positive_int(name: str, value) -> int:
+    """``value`` if it is a positive integer (not a bool), else a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _check_ids(ids, vocab_size: int, what: str = "ids") -> np.ndarray:
+    """``ids`` as int64 if every one is an integer in 0..vocab_size-1, else a ValueError."""
+    array = np.asarray(ids)
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(f"{what} must be integers, got dtype {array.dtype}")
+    array = array.astype(np.int64)
+    bad = array[(array < 0) | (array >= vocab_size)]
+    if bad.size:
+        raise ValueError(f"{what} outside the vocabulary 0..{vocab_size - 1}: "
+                         f"{sorted(set(bad.tolist()))[:5]}")
+    return array
 
 
 class CharVocabulary:
@@ -55,8 +76,12 @@ class CharVocabulary:
         return np.fromiter((index.get(c, 0) for c in text), dtype=np.int32, count=len(text))
 
     def decode(self, ids) -> str:
-        """The text of ``ids``; the unknown id is shown as ``SHOWN_UNKNOWN``."""
-        return "".join(SHOWN_UNKNOWN if i == 0 else self.chars[i] for i in np.asarray(ids))
+        """The text of ``ids``; the unknown id is shown as ``SHOWN_UNKNOWN``.
+
+        A negative id or one past the alphabet is an error (Python's indexing would
+        silently read ``chars[-1]``)."""
+        ids = _check_ids(np.atleast_1d(ids), len(self.chars))
+        return "".join(SHOWN_UNKNOWN if i == 0 else self.chars[i] for i in ids)
 
 
 def encode_reviews(texts, vocabulary: CharVocabulary) -> np.ndarray:
@@ -74,9 +99,8 @@ def teacher_forcing_windows(ids: np.ndarray, length: int, step: int | None = Non
     (default ``length``: windows that do not overlap). Both (windows, length), int32.
     """
     ids = np.asarray(ids)
-    step = length if step is None else step
-    if length < 1 or step < 1:
-        raise ValueError("length and step must be positive")
+    length = _positive_int("length", length)
+    step = length if step is None else _positive_int("step", step)
     starts = np.arange(0, len(ids) - length, step)
     index = starts[:, None] + np.arange(length)[None, :]
     return ids[index].astype(np.int32), ids[index + 1].astype(np.int32)
@@ -91,6 +115,7 @@ def parallel_streams(ids: np.ndarray, batch: int, chunk: int):
     not fill a whole chunk is dropped.
     """
     ids = np.asarray(ids)
+    batch, chunk = _positive_int("batch", batch), _positive_int("chunk", chunk)
     per_stream = (len(ids) - 1) // batch
     n_chunks = per_stream // chunk
     if n_chunks < 1:
@@ -129,8 +154,9 @@ class CharNgram:
     """
 
     def __init__(self, order: int, vocab_size: int):
-        if order < 1 or vocab_size < 2:
-            raise ValueError("order must be >= 1 and vocab_size >= 2")
+        order, vocab_size = _positive_int("order", order), _positive_int("vocab_size", vocab_size)
+        if vocab_size < 2:
+            raise ValueError(f"vocab_size must be at least 2, got {vocab_size}")
         if vocab_size ** order >= 2 ** 62:
             raise ValueError("order too high for 64-bit n-gram keys")
         self.order, self.vocab_size = order, vocab_size
@@ -138,9 +164,7 @@ class CharNgram:
 
     def fit(self, ids: np.ndarray) -> CharNgram:
         """Count every k-gram, k = 1..order, in the stream ``ids``."""
-        ids = np.asarray(ids, dtype=np.int64)
-        if ids.min(initial=0) < 0 or ids.max(initial=0) >= self.vocab_size:
-            raise ValueError("ids outside the vocabulary")
+        ids = _check_ids(ids, self.vocab_size)
         self._tables = []
         for k in range(self.order):  # k = context length
             keys = _ngram_keys(ids, k, self.vocab_size)
@@ -156,7 +180,7 @@ class CharNgram:
         """P(ids[i] | the up to order-1 ids before it) for every position i (float64)."""
         if not self._tables:
             raise RuntimeError("fit the model first")
-        ids = np.asarray(ids, dtype=np.int64)
+        ids = _check_ids(ids, self.vocab_size)
         p = np.full(len(ids), 1.0 / self.vocab_size)
         for k, (gram_keys, gram_counts, context_keys, context_counts, followers) in \
                 enumerate(self._tables):
@@ -192,12 +216,26 @@ def _lookup(keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> np.nda
 
 
 def softmax_with_temperature(logits, temperature: float) -> np.ndarray:
-    """softmax(logits / temperature) along the last axis, computed stably (float64)."""
-    if not temperature > 0:
-        raise ValueError(f"temperature must be positive, got {temperature!r}")
-    z = np.asarray(logits, dtype=np.float64) / temperature
-    z = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(z)
+    """softmax(logits / temperature) along the last axis, computed stably (float64).
+
+    The largest logit is subtracted *before* dividing, so a tiny temperature cannot
+    overflow to inf - inf. A +inf logit takes all the probability (shared equally among
+    the +inf logits of its row); -inf logits get zero. NaN logits, or a row whose logits
+    are all -inf, have no distribution and raise ValueError.
+    """
+    if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
+        raise ValueError(f"temperature must be a positive number, got {temperature!r}")
+    if not (math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be positive and finite, got {temperature!r}")
+    z = np.asarray(logits, dtype=np.float64)
+    if np.isnan(z).any():
+        raise ValueError("logits contain NaN")
+    top = z.max(axis=-1, keepdims=True)
+    if np.isneginf(top).any():
+        raise ValueError("every logit of a row is -inf: no distribution to sample from")
+    with np.errstate(over="ignore", invalid="ignore"):
+        shifted = np.where(np.isposinf(top), np.where(np.isposinf(z), 0.0, -np.inf), z - top)
+        e = np.exp(shifted / temperature)  # the top logit gives exp(0) = 1: no 0 / 0
     return e / e.sum(axis=-1, keepdims=True)
 
 

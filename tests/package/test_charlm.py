@@ -157,3 +157,58 @@ def test_temperature():
     with pytest.raises(ValueError, match="positive"):
         softmax_with_temperature(logits, 0.0)
     assert entropy_bits(np.array([1.0, 0.0])) == 0.0
+
+
+# --- bad input gets a clear error (issue 21, item 15) -----------------------------------------
+
+def test_softmax_survives_a_tiny_temperature_and_an_infinite_logit():
+    logits = np.array([2.0, 1.0, -np.inf])
+    np.testing.assert_array_equal(softmax_with_temperature(logits, 1e-310), [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(softmax_with_temperature([np.inf, 0.0, np.inf], 1.0),
+                                  [0.5, 0.0, 0.5])
+    np.testing.assert_array_equal(softmax_with_temperature([[np.inf, 3.0]], 0.5), [[1.0, 0.0]])
+    with pytest.raises(ValueError, match="NaN"):
+        softmax_with_temperature([np.nan, 0.0], 1.0)
+    with pytest.raises(ValueError, match="-inf"):
+        softmax_with_temperature([-np.inf, -np.inf], 1.0)
+
+
+@pytest.mark.parametrize("temperature", [None, "1", True, np.inf, np.nan, -1.0])
+def test_softmax_names_a_bad_temperature(temperature):
+    with pytest.raises(ValueError, match="temperature"):
+        softmax_with_temperature([1.0, 0.0], temperature)
+
+
+def test_ngram_probabilities_refuse_ids_outside_the_vocabulary():
+    model = CharNgram(2, 3).fit(np.array([0, 1, 2, 1]))
+    for bad in ([0, 3], [-1, 0]):
+        with pytest.raises(ValueError, match="outside the vocabulary"):
+            model.probabilities(np.array(bad))
+
+
+@pytest.mark.parametrize("batch, chunk, name", [(0, 5, "batch"), (4, 0, "chunk"),
+                                                (2.5, 5, "batch"), (4, -1, "chunk")])
+def test_parallel_streams_names_a_bad_batch_or_chunk(batch, chunk, name):
+    with pytest.raises(ValueError, match=f"{name} must be a positive integer"):
+        parallel_streams(np.arange(100), batch=batch, chunk=chunk)
+
+
+def test_decode_refuses_ids_outside_the_alphabet():
+    vocabulary = CharVocabulary.from_texts(TEXTS)
+    for bad in ([-1], [2, len(vocabulary)]):
+        with pytest.raises(ValueError, match="outside the vocabulary"):
+            vocabulary.decode(bad)
+    assert vocabulary.decode(3) == vocabulary.chars[3]  # a single id is fine
+
+
+@pytest.mark.parametrize("length, step, name", [(2.5, None, "length"), (5, 1.5, "step"),
+                                                (0, None, "length")])
+def test_windows_name_a_non_integer_length_or_step(length, step, name):
+    with pytest.raises(ValueError, match=f"{name} must be a positive integer"):
+        teacher_forcing_windows(np.arange(20), length, step)
+
+
+@pytest.mark.parametrize("order", [2.5, 0, True])
+def test_ngram_order_must_be_a_positive_integer(order):
+    with pytest.raises(ValueError, match="order must be a positive integer"):
+        CharNgram(order, 5)

@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 exercises: $(STAMP)
-	$(BIN)/python -m rnncourse.exercises solutions exercises
+	$(BIN)/python tools/exercises.py solutions exercises
 
 # What `make test` runs, in order (CONTRIBUTING.md says what each stage covers and how long
 # it takes). Stage 1: the fast tests, every notebook's small papermill run and its claims,
@@ -45,7 +45,7 @@ exercises: $(STAMP)
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=1800
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m rnncourse.exercises solutions exercises --check
+	$(BIN)/python tools/exercises.py solutions exercises --check
 	$(BIN)/python tools/set_repository_url.py --check
 	$(BIN)/python -m pytest tests/package tests/checks tests/chapters -m "not full_size" \
 	  $(NBVAL) chapters solutions exercises

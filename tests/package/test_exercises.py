@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+
 import nbformat
 import pytest
-from notebooks import ROOT
+from notebooks import ROOT, notebook_files
 
-from rnncourse import exercises
+import exercises
 
-SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+SOLUTIONS = notebook_files.sources(["solutions"])
+# A locale whose encoding is ASCII, as a Windows cp1252 or a bare container's C locale is
+# not UTF-8: a tool that relies on the locale's encoding fails on the course's em dashes.
+ASCII_LOCALE = {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
 
 
 def code_cell(source, tags=()):
@@ -84,10 +92,59 @@ def test_committed_exercises_are_up_to_date():
 
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
 def test_no_solution_text_leaks_into_the_exercise(solution):
-    answer_lines = exercises.solution_lines(nbformat.read(solution, as_version=4))
+    answer_lines = exercises.solution_lines(notebook_files.read(solution))
     assert answer_lines, f"{solution.name} marks no solution region"
-    exercise = nbformat.read(ROOT / "exercises" / solution.name, as_version=4)
+    exercise = notebook_files.read(ROOT / "exercises" / solution.name)
     exercise_lines = {line.strip() for cell in exercise.cells
                       for line in cell.source.splitlines()}
     leaked = answer_lines & exercise_lines
     assert not leaked, f"solution lines found in the exercise: {sorted(leaked)}"
+
+
+def run_generator(*arguments, cwd=ROOT):
+    env = {**os.environ, **ASCII_LOCALE}
+    return subprocess.run([sys.executable, str(ROOT / "tools" / "exercises.py"), *arguments],
+                          cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_generator_writes_utf8_whatever_the_locale(tmp_path):
+    """Under an ASCII locale the generator still writes, and --check still reads, UTF-8."""
+    exercises.generate(ROOT / "solutions", tmp_path / "expected")
+    result = run_generator(str(ROOT / "solutions"), str(tmp_path / "ascii"))
+    assert result.returncode == 0, result.stderr
+    for expected in (tmp_path / "expected").glob("*.md"):
+        assert (tmp_path / "ascii" / expected.name).read_bytes() == expected.read_bytes()
+    check = run_generator(str(ROOT / "solutions"), str(tmp_path / "ascii"), "--check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.slow
+def test_the_generator_refuses_to_write_over_the_solutions(tmp_path):
+    shutil.copytree(ROOT / "solutions", tmp_path / "solutions")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "solutions").iterdir()}
+    result = run_generator("solutions", "solutions", cwd=tmp_path)
+    assert result.returncode == 2 and "must not be the solutions folder" in result.stderr
+    assert {p.name: p.read_bytes() for p in (tmp_path / "solutions").iterdir()} == before
+
+
+@pytest.mark.slow
+def test_a_broken_solution_changes_no_exercise(tmp_path):
+    shutil.copytree(ROOT / "solutions", tmp_path / "solutions")
+    shutil.copytree(ROOT / "exercises", tmp_path / "exercises")
+    first = sorted((tmp_path / "solutions").glob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8").replace(
+        "### END SOLUTION", "", 1), encoding="utf-8")
+    last = sorted((tmp_path / "solutions").glob("*.md"))[-1]
+    last.write_text(last.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+    result = run_generator("solutions", "exercises", cwd=tmp_path)
+    assert result.returncode == 2 and first.name in result.stderr, result.stderr
+    for exercise in (ROOT / "exercises").glob("*.md"):
+        assert (tmp_path / "exercises" / exercise.name).read_bytes() == exercise.read_bytes()
+    assert first.name in result.stderr
+
+
+@pytest.mark.slow
+def test_a_folder_without_solutions_is_an_error(tmp_path):
+    result = run_generator(str(tmp_path), str(tmp_path / "out"))
+    assert result.returncode == 2 and "no solution notebooks" in result.stderr

@@ -16,9 +16,10 @@ The exercise notebook gets, in its place, a stub at the same indentation that ra
   it is tagged ``raises-exception`` so the notebook still runs top to bottom.
 
 A top heading that starts with ``# Solution`` becomes ``# Exercise``. Outputs and
-execution counts are dropped.
+execution counts are dropped. Solutions and exercises are both MyST Markdown notebooks
+(``tools/notebook_files.py``), so an exercise's diff shows what changed in its solution.
 
-Usage: ``python -m rnncourse.exercises SOLUTIONS_DIR EXERCISES_DIR [--check]``; with
+Usage: ``python tools/exercises.py SOLUTIONS_DIR EXERCISES_DIR [--check]``; with
 ``--check`` nothing is written and the exit status says whether the exercises are stale.
 """
 
@@ -31,7 +32,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-import nbformat
+import notebook_files
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -45,7 +46,7 @@ class MarkerError(ValueError):
     """The solution markers in a notebook are unbalanced or misplaced."""
 
 
-def make_exercise(solution: dict) -> dict:
+def make_exercise(solution: dict, where: str = "notebook") -> dict:
     """Return the exercise notebook (as a dict) generated from a solution notebook."""
     exercise = copy.deepcopy(solution)
     cells = []
@@ -54,7 +55,8 @@ def make_exercise(solution: dict) -> dict:
         if "solution-only" in tags:
             continue
         if cell["cell_type"] == "code":
-            cell["source"] = stub_solutions(_text(cell["source"]), where=f"cell {index}")
+            cell["source"] = stub_solutions(_text(cell["source"]),
+                                            where=f"{where}, cell {index}")
             cell["outputs"], cell["execution_count"] = [], None
             if "uses-solution" in tags:
                 cell["metadata"]["tags"] = [t for t in tags if t != "uses-solution"] + [
@@ -105,26 +107,35 @@ def solution_lines(solution: dict) -> set[str]:
 
 
 def generate(solutions_dir: Path, exercises_dir: Path, check: bool = False) -> list[Path]:
-    """Write (or, with ``check``, compare) every exercise; return the stale paths."""
+    """Write (or, with ``check``, compare) every exercise; return the stale paths.
+
+    Every solution is read before anything is written, so a broken one changes nothing.
+    """
+    solutions_dir, exercises_dir = Path(solutions_dir), Path(exercises_dir)
+    solution_paths = sorted(solutions_dir.glob("*" + notebook_files.SOURCE_SUFFIX))
+    if not solution_paths:
+        raise ExerciseSourceError(f"{solutions_dir}: no solution notebooks (*.md) here")
+    if exercises_dir.resolve() == solutions_dir.resolve():
+        raise ExerciseSourceError("the exercises folder must not be the solutions folder")
+    texts = {}
+    for solution_path in solution_paths:
+        solution = notebook_files.read(solution_path)
+        texts[exercises_dir / solution_path.name] = notebook_files.source_text(
+            make_exercise(solution, where=solution_path.name))
     stale = []
-    for solution_path in sorted(Path(solutions_dir).glob("*.ipynb")):
-        target = Path(exercises_dir) / solution_path.name
-        solution = nbformat.read(solution_path, as_version=4)
-        text = notebook_text(make_exercise(solution))
-        if not target.exists() or target.read_text() != text:
+    for target, text in texts.items():
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
             stale.append(target)
             if not check:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text)
-    known = {p.name for p in Path(solutions_dir).glob("*.ipynb")}
-    stale += [p for p in sorted(Path(exercises_dir).glob("*.ipynb")) if p.name not in known]
+                target.write_text(text, encoding="utf-8")
+    stale += [p for p in sorted(exercises_dir.glob("*" + notebook_files.SOURCE_SUFFIX))
+              if p not in texts]
     return stale
 
 
-def notebook_text(notebook: dict) -> str:
-    """Serialise exactly as Jupyter saves a notebook, so a round trip changes nothing."""
-    text = nbformat.writes(nbformat.from_dict(notebook))
-    return text if text.endswith("\n") else text + "\n"
+class ExerciseSourceError(ValueError):
+    """The folders given to the generator cannot be right (the message says why)."""
 
 
 def _stub_lines(indent: str, hint: str, width: int = 88) -> list[str]:
@@ -157,7 +168,11 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; fail if any exercise is stale")
     args = parser.parse_args(argv)
-    stale = generate(args.solutions, args.exercises, check=args.check)
+    try:
+        stale = generate(args.solutions, args.exercises, check=args.check)
+    except (MarkerError, ExerciseSourceError, notebook_files.NotebookFileError) as error:
+        print(f"error: {error}; nothing was written", file=sys.stderr)
+        return 2
     for path in stale:
         print(f"{'stale' if args.check else 'wrote'}: {path}")
     if args.check and stale:

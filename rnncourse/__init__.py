@@ -19,8 +19,9 @@ import os
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version as _version
 
-__version__ = "0.1.0"
+__version__ = _version("rnncourse")
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # a reader's own choice wins
 

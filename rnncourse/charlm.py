@@ -193,8 +193,101 @@ class CharNgram:
             p[k:] = np.where(seen, (c_hw + t_h * lower) / np.maximum(c_h + t_h, 1), lower)
         return p
 
+    def context_counts(self, ids: np.ndarray) -> np.ndarray:
+        """c(h) of each position's full (order-1)-character context in the training
+        stream, shape (len(ids),) int64; -1 for the first order-1 positions, whose
+        history is shorter."""
+        if not self._tables:
+            raise RuntimeError("fit the model first")
+        ids = _check_ids(ids, self.vocab_size)
+        k = self.order - 1
+        _, _, context_keys, context_counts, _ = self._tables[k]
+        keys = _ngram_keys(ids, k, self.vocab_size) // self.vocab_size
+        counts = np.full(len(ids), -1, dtype=np.int64)
+        counts[k:] = _lookup(context_keys, context_counts, keys)
+        return counts
+
     def bits_per_char(self, ids: np.ndarray) -> float:
         """Mean -log2 P over ``ids`` (the first position predicted from no context)."""
+        return float(-np.mean(np.log2(self.probabilities(ids))))
+
+
+class CharKneserNey:
+    """An interpolated Kneser-Ney character n-gram model (Kneser & Ney, 1995; Chen &
+    Goodman, 1999), counted with NumPy: the standard smoother for n-gram models.
+
+    The highest order uses the counts c; every lower order uses *continuation* counts
+    N(. h w), the number of distinct characters seen before ``h w``: how many contexts a
+    character follows, not how often. With the discount D of that order,
+
+        P(w | h) = max(c(h w) - D, 0) / c(h) + D * T(h) / c(h) * P(w | h')
+
+    where c(h) = sum over w of c(h w), T(h) is the number of characters w with
+    c(h w) > 0, and h' is h without its first character. A context with c(h) = 0 falls
+    back to P(w | h'); the lowest order is interpolated with the uniform distribution.
+    ``discount=None`` estimates D per order as n1 / (n1 + 2 n2) from the numbers of
+    grams counted once and twice (kept within 0.05..0.95). The first order-1 positions
+    of a stream, with shorter histories, get the continuation estimate of their length.
+    """
+
+    def __init__(self, order: int, vocab_size: int, discount: float | None = None):
+        order, vocab_size = _positive_int("order", order), _positive_int("vocab_size", vocab_size)
+        if vocab_size < 2:
+            raise ValueError(f"vocab_size must be at least 2, got {vocab_size}")
+        if vocab_size ** (order + 1) >= 2 ** 62:
+            raise ValueError("order too high for 64-bit n-gram keys")
+        if discount is not None and (isinstance(discount, bool) or
+                                     not isinstance(discount, numbers.Real) or
+                                     not 0 < discount < 1):
+            raise ValueError(f"discount must be None or a number in (0, 1), got {discount!r}")
+        self.order, self.vocab_size, self.discount = order, vocab_size, discount
+        self.discounts: list[float] = []
+        self._tables = []
+
+    def fit(self, ids: np.ndarray) -> CharKneserNey:
+        """Count, for every context length k = 0..order-1, the (k+1)-grams of ``ids``:
+        continuation counts below the highest order, plain counts at it."""
+        ids = _check_ids(ids, self.vocab_size)
+        base = self.vocab_size
+        self._tables, self.discounts = [], []
+        for k in range(self.order):
+            if k == self.order - 1:
+                gram_keys, counts = np.unique(_ngram_keys(ids, k, base), return_counts=True)
+            else:  # distinct predecessors: unique (k+2)-grams, grouped by their last k+1
+                longer = np.unique(_ngram_keys(ids, k + 1, base))
+                gram_keys, counts = np.unique(longer % base ** (k + 1), return_counts=True)
+            self.discounts.append(self._discount(counts))
+            context_keys, starts = np.unique(gram_keys // base, return_index=True)
+            totals = np.add.reduceat(counts, starts) if len(counts) else counts
+            types = np.diff(np.append(starts, len(gram_keys)))
+            self._tables.append((gram_keys, counts, context_keys, totals, types))
+        return self
+
+    def _discount(self, counts: np.ndarray) -> float:
+        if self.discount is not None:
+            return float(self.discount)
+        n1, n2 = np.count_nonzero(counts == 1), np.count_nonzero(counts == 2)
+        return float(np.clip(n1 / (n1 + 2 * n2), 0.05, 0.95)) if n1 + n2 else 0.5
+
+    def probabilities(self, ids: np.ndarray) -> np.ndarray:
+        """P(ids[i] | the up to order-1 ids before it) for every position i (float64)."""
+        if not self._tables:
+            raise RuntimeError("fit the model first")
+        ids = _check_ids(ids, self.vocab_size)
+        p = np.full(len(ids), 1.0 / self.vocab_size)
+        for k, (gram_keys, counts, context_keys, totals, types) in enumerate(self._tables):
+            keys = _ngram_keys(ids, k, self.vocab_size)  # positions k..len-1
+            d = self.discounts[k]
+            c_hw = _lookup(gram_keys, counts, keys)
+            c_h = _lookup(context_keys, totals, keys // self.vocab_size)
+            t_h = _lookup(context_keys, types, keys // self.vocab_size)
+            lower, denominator = p[k:], np.maximum(c_h, 1)
+            interpolated = np.maximum(c_hw - d, 0) / denominator + d * t_h / denominator * lower
+            p[k:] = np.where(c_h > 0, interpolated, lower)
+        return p
+
+    def bits_per_char(self, ids: np.ndarray) -> float:
+        """Mean -log2 P over ``ids``."""
         return float(-np.mean(np.log2(self.probabilities(ids))))
 
 

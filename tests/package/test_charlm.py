@@ -12,6 +12,7 @@ from rnncourse.charlm import (
     SEPARATOR,
     SHOWN_UNKNOWN,
     UNKNOWN,
+    CharKneserNey,
     CharNgram,
     CharVocabulary,
     bits_per_char,
@@ -122,6 +123,12 @@ def test_ngram_probabilities_sum_to_one_over_the_vocabulary():
     assert total == pytest.approx(1.0)
 
 
+def test_ngram_context_counts():
+    model = CharNgram(3, 3).fit(np.array([0, 1, 0, 1, 2]))  # contexts 01 twice, 10 once
+    np.testing.assert_array_equal(model.context_counts(np.array([0, 1, 0, 1, 2, 2])),
+                                  [-1, -1, 2, 1, 2, 0])
+
+
 def test_ngram_learns_a_deterministic_sequence():
     ids = np.tile(np.arange(5), 200)
     bits = {order: CharNgram(order, 5).fit(ids).bits_per_char(ids) for order in (1, 2)}
@@ -212,3 +219,83 @@ def test_windows_name_a_non_integer_length_or_step(length, step, name):
 def test_ngram_order_must_be_a_positive_integer(order):
     with pytest.raises(ValueError, match="order must be a positive integer"):
         CharNgram(order, 5)
+
+
+# --- the Kneser-Ney baseline ---------------------------------------------------------------
+
+def test_kneser_ney_equals_hand_computed_probabilities():
+    # Training text "aabac" (a=0, b=1, c=2), bigrams, D = 1/2. Continuation counts:
+    # a follows {a, b}, b follows {a}, c follows {a}: 2, 1, 1 of 4, three types, so
+    # P1(a) = 1.5/4 + 0.5*3/4 * 1/3 = 1/2 and P1(b) = P1(c) = 1/4.
+    # Context a (aa, ab, ac once each): P(a|a) = 0.5/3 + 0.5 * 1/2 = 5/12,
+    # P(b|a) = 0.5/3 + 0.5 * 1/4 = 7/24. Context b (ba once): P(b|b) = 0.5 * 1/4 = 1/8,
+    # P(c|b) = 1/8. Context c was never seen before anything: P(a|c) = P1(a) = 1/2.
+    model = CharKneserNey(2, 3, discount=0.5).fit(np.array([0, 0, 1, 0, 2]))
+    got = model.probabilities(np.array([0, 0, 1, 1, 2, 0]))
+    np.testing.assert_allclose(got, [1 / 2, 5 / 12, 7 / 24, 1 / 8, 1 / 8, 1 / 2], rtol=1e-12)
+
+
+def test_kneser_ney_estimates_its_discount_from_counts_of_counts():
+    model = CharKneserNey(2, 3).fit(np.array([0, 0, 1, 0, 2, 2]))
+    # unigram continuation counts: a follows {a, b}, b follows {a}, c follows {a, c}: 2, 1, 2,
+    # so n1 = 1 and n2 = 2; the five bigrams are seen once each (n1 = 5, n2 = 0): clipped
+    assert model.discounts == [pytest.approx(1 / (1 + 2 * 2)), 0.95]
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 5])
+def test_kneser_ney_probabilities_sum_to_one_in_every_context(order):
+    rng = np.random.default_rng(order)
+    vocab_size = 5
+    model = CharKneserNey(order, vocab_size).fit(rng.integers(0, 4, size=300))  # id 4 unseen
+    for _ in range(20):
+        context = list(rng.integers(0, vocab_size, size=order - 1))
+        streams = np.array([context + [w] for w in range(vocab_size)])
+        total = sum(model.probabilities(s)[-1] for s in streams)
+        assert total == pytest.approx(1.0, abs=1e-12)
+        assert all(model.probabilities(s)[-1] > 0 for s in streams)
+
+
+def naive_kneser_ney(train, order, vocab_size, discounts, history, w):
+    """Loop-based interpolated Kneser-Ney, straight from the formula, for comparison."""
+    grams = {k: Counter(tuple(train[i:i + k + 1]) for i in range(len(train) - k))
+             for k in range(order)}
+
+    def count(k, gram):  # plain counts at the highest order, continuation counts below
+        if k == order - 1:
+            return grams[k][gram]
+        return sum(1 for g in grams[k + 1] if g[1:] == gram)
+
+    def prob(context, w):
+        k = len(context)
+        lower = 1.0 / vocab_size if k == 0 else prob(context[1:], w)
+        counts = {v: count(k, (*context, v)) for v in range(vocab_size)}
+        total = sum(counts.values())
+        if total == 0:
+            return lower
+        types = sum(1 for c in counts.values() if c > 0)
+        d = discounts[k]
+        return max(counts[w] - d, 0) / total + d * types / total * lower
+
+    return prob(tuple(history), w)
+
+
+def test_kneser_ney_equals_a_direct_implementation():
+    rng = np.random.default_rng(4)
+    train = [int(i) for i in rng.integers(0, 4, size=150)]
+    test = [int(i) for i in rng.integers(0, 5, size=25)]
+    model = CharKneserNey(3, 5).fit(np.array(train))
+    got = model.probabilities(np.array(test))
+    for i in range(2, len(test)):
+        expected = naive_kneser_ney(train, 3, 5, model.discounts, test[i - 2:i], test[i])
+        assert got[i] == pytest.approx(expected, rel=1e-12), i
+
+
+def test_kneser_ney_refuses_bad_use():
+    with pytest.raises(ValueError, match="order must be a positive integer"):
+        CharKneserNey(2.5, 5)
+    with pytest.raises(ValueError, match="discount"):
+        CharKneserNey(2, 5, discount=1.5)
+    with pytest.raises(RuntimeError, match="fit"):
+        CharKneserNey(2, 3).probabilities(np.array([0, 1]))
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        CharKneserNey(2, 3).fit(np.array([0, 1, 2])).probabilities(np.array([3]))

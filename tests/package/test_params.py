@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from rnncourse.params import KINDS, ParameterError, check_parameters
+from rnncourse.params import KINDS, MAX_SIZE, ParameterError, check_parameters
 
 
 @pytest.mark.parametrize("kind, good, bad", [
@@ -40,8 +40,8 @@ def test_every_kind_is_tested():
 
 
 def test_message_names_the_parameter_and_value():
-    with pytest.raises(ParameterError, match=r"TASK_EPOCHS must be a whole number >= 1, "
-                                             r"got True \(bool\)"):
+    with pytest.raises(ParameterError, match=r"TASK_EPOCHS must be a whole number >= 1 "
+                                             r"and at most 1,000,000, got True \(bool\)"):
         check_parameters({"TASK_EPOCHS": True}, TASK_EPOCHS="positive int")
 
 
@@ -59,3 +59,55 @@ def test_listed_but_undefined_parameter_is_refused():
 def test_unknown_kind_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown parameter kind"):
         check_parameters({"SEED": 0}, SEED="whole number")
+
+
+# ---- Bad values that used to escape the check (issue 21, item 14) ----------------------
+
+HUGE = 10**400  # a whole number no float can hold
+
+
+@pytest.mark.parametrize("kind", ["positive float", "non-negative float", "fraction",
+                                  "probability", "float"])
+def test_a_whole_number_too_large_for_a_float_is_named_not_an_overflow(kind):
+    with pytest.raises(ParameterError, match=r"parameter P must be .*\(int\)"):
+        check_parameters({"P": HUGE}, P=kind)
+    with pytest.raises(ParameterError, match=r"parameter P must be"):
+        check_parameters({"P": -HUGE}, P=kind)
+
+
+@pytest.mark.parametrize("kind", ["positive floats", "floats"])
+def test_a_list_holding_a_huge_whole_number_is_named(kind):
+    with pytest.raises(ParameterError, match=r"parameter P must be"):
+        check_parameters({"P": [1.0, HUGE]}, P=kind)
+
+
+@pytest.mark.parametrize("kind, largest, value", [
+    ("positive int", MAX_SIZE, 10**12), ("positive int", MAX_SIZE, MAX_SIZE + 1),
+    ("non-negative int", MAX_SIZE, 10**12), ("positive ints", [MAX_SIZE], [4, 10**12]),
+])
+def test_sizes_have_an_upper_bound(kind, largest, value):
+    check_parameters({"UNITS": largest}, UNITS=kind)
+    with pytest.raises(ParameterError, match=rf"parameter UNITS must be .* {MAX_SIZE:,}"):
+        check_parameters({"UNITS": value}, UNITS=kind)
+
+
+def test_a_parameter_may_declare_a_tighter_bound():
+    check_parameters({"UNITS": 4096}, UNITS="positive int <= 4096")
+    with pytest.raises(ParameterError, match=r"UNITS must be .* >= 1 and at most 4,096"):
+        check_parameters({"UNITS": 4097}, UNITS="positive int <= 4096")
+    with pytest.raises(ParameterError, match=r"LENGTHS must be .* at most 500"):
+        check_parameters({"LENGTHS": [10, 501]}, LENGTHS="positive ints <= 500")
+    for bad in ("positive int <= lots", "text <= 3", "positive int <= 0"):
+        with pytest.raises(ValueError, match="parameter kind"):
+            check_parameters({"UNITS": 1}, UNITS=bad)
+
+
+def test_an_enormous_value_is_shown_short():
+    # Python refuses to print a whole number of over 4,300 digits (ValueError): the
+    # message must still be written, and stay one readable line.
+    for value in (10**5000, "x" * 100_000, list(range(100_000))):
+        with pytest.raises(ParameterError) as caught:
+            check_parameters({"UNITS": value}, UNITS="positive int")
+        assert len(str(caught.value)) < 300, str(caught.value)[:400]
+    with pytest.raises(ParameterError, match=r"a whole number of about 5,00\d digits"):
+        check_parameters({"UNITS": 10**5000}, UNITS="positive int")

@@ -1,9 +1,11 @@
 """Run the full-size notebooks once: nbval's outputs become the book's execution cache.
 
-nbval (``--nbval-lax``) executes every chapter and solution at its default parameters.
-When every cell of a notebook passes, this plugin stores the outputs nbval collected in
-the Jupyter Book execution cache (``_build/.jupyter_cache``), keyed exactly as the book
-build keys it (code cells and kernel). The ``jupyter-book build`` that follows in
+nbval (``--nbval-lax``) executes every chapter and solution at its default parameters, in
+the Jupyter copies of the MyST sources that ``make test`` writes to ``_build/ipynb/``
+(``tools/notebook_files.py``). When every cell of a notebook passes, this plugin stores
+the outputs nbval collected in the Jupyter Book execution cache (``_build/.jupyter_cache``),
+under the source's path and keyed exactly as the book build keys it (code cells and
+kernel, which the copy shares with its source). The ``jupyter-book build`` that follows in
 ``make test`` then renders those outputs instead of executing each notebook a second time.
 Exercises are not cached: the book shows them unexecuted.
 
@@ -74,5 +76,12 @@ def pytest_sessionfinish(session):
                 if output.get("output_type") == "execute_result":
                     output["execution_count"] = number + 1
         cache.cache_notebook_bundle(
-            CacheBundleIn(notebook, str(path), data={"execution_seconds": run.seconds}),
+            CacheBundleIn(notebook, str(_source_of(path)),
+                          data={"execution_seconds": run.seconds}),
             check_validity=False, overwrite=True)
+
+
+def _source_of(copy: Path) -> Path:
+    """The MyST source that the Jupyter copy ``copy`` was made from (``copy`` if none)."""
+    source = ROOT / copy.parent.name / copy.with_suffix(".md").name
+    return source if source.exists() else copy

@@ -15,26 +15,28 @@ import sys
 
 import nbformat
 import pytest
-from notebooks import ROOT
+from notebooks import ROOT, notebook_files
 
 
-def _tiny_notebook(folder):
+def _tiny_source(folder):
+    """A MyST source with a tagged cell and an option block, as the chapters have them."""
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# Tiny"),
-        nbformat.v4.new_code_cell("x = 6 * 7\nprint('printed', x)"),
-        nbformat.v4.new_code_cell("x"),
+        nbformat.v4.new_code_cell("x = 6 * 7\nprint('printed', x)",
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("x", metadata={"tags": ["hide-input"], "mystnb": {
+            "figure": {"caption": "A caption: with a colon", "name": "fig-x"}}}),
     ])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    path = folder / "chapters" / "tiny.ipynb"
-    path.parent.mkdir()
-    nbformat.write(notebook, path)
+    path = folder / "source" / "chapters" / "tiny.md"
+    path.parent.mkdir(parents=True)
+    notebook_files.write_source(notebook, path)
     return path
 
 
 @pytest.mark.slow
 def test_nbval_outputs_reach_the_cache_the_book_reads(tmp_path):
-    path = _tiny_notebook(tmp_path)
+    source = _tiny_source(tmp_path)
+    path = notebook_files.convert_to_ipynb(source, tmp_path / "ipynb", root=tmp_path / "source")
     cache_dir = tmp_path / "cache"
     environment = {**os.environ, "RNNCOURSE_BOOK_CACHE": str(cache_dir),
                    "PYTHONPATH": str(ROOT)}
@@ -48,9 +50,12 @@ def test_nbval_outputs_reach_the_cache_the_book_reads(tmp_path):
     from jupyter_cache import get_cache
 
     cache = get_cache(str(cache_dir))
-    # What myst-nb does for execute_notebooks: cache: match the source, merge the outputs.
-    source = nbformat.read(path, as_version=4)
-    _, merged = cache.merge_match_into_notebook(source)
+    # What myst-nb does for execute_notebooks: cache: read the MyST source with its own
+    # reader, match it in the cache, merge the outputs.
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    read = read_myst_markdown_notebook(source.read_text(encoding="utf-8"), path=str(source))
+    _, merged = cache.merge_match_into_notebook(read)
     outputs = [cell.outputs for cell in merged.cells if cell.cell_type == "code"]
     assert "printed 42" in outputs[0][0]["text"]
     assert outputs[1][0]["data"]["text/plain"] == "42"

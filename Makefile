@@ -85,3 +85,5 @@ lock: $(STAMP)
 
 clean:
 	rm -rf _build
+
+include teacher.mk

@@ -19,12 +19,13 @@ def rnn_learns_what_memoryless_cannot(values, far_below, tolerance):
 
 def raw_targets_need_no_division(values, learned):
     """The last section: on the raw sum the state spreads out a little and the read-out's
-    weights grow, nothing saturates, and both runs learn the task ("both well under one
+    weights grow, hardly any entry saturates, and both runs learn the task ("both well under one
     percent"); the two ways of meeting the larger targets multiply to at most its scale."""
     assert values["state_spread_ratio"] > 1 and values["readout_norm_ratio"] > 1
     assert values["state_spread_ratio"] < values["readout_norm_ratio"]  # the read-out takes most
     assert values["tanh_slope_raw"] < values["tanh_slope_scaled"]  # "moves outwards"
-    assert values["saturated_scaled"] == values["saturated_raw"] == 0.0  # "nothing saturates"
+    # "hardly any entry saturates": the text prints both shares as 0.0%
+    assert values["saturated_scaled"] < 5e-4 and values["saturated_raw"] < 5e-4
     assert values["relative_mse_scaled"] < learned and values["relative_mse_raw"] < learned
 
 

@@ -32,7 +32,8 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
+	rm -rf $(IPYNB) && $(BIN)/python tools/notebook_files.py ipynb $(IPYNB)
+	$(BIN)/ruff check . $(IPYNB)
 
 exercises: $(STAMP)
 	$(BIN)/python tools/exercises.py solutions exercises
@@ -43,12 +44,15 @@ exercises: $(STAMP)
 # to the book build. Stage 2: the book, then the site in a browser and the claims checked
 # on the book's full-size run.
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=1800
+# nbval and ruff read Jupyter files: the Jupyter copies of the MyST sources (generated).
+IPYNB := _build/ipynb
 test: $(STAMP)
-	$(BIN)/ruff check .
 	$(BIN)/python tools/exercises.py solutions exercises --check
+	rm -rf $(IPYNB) && $(BIN)/python tools/notebook_files.py ipynb $(IPYNB)
+	$(BIN)/ruff check . $(IPYNB)
 	$(BIN)/python tools/set_repository_url.py --check
 	$(BIN)/python -m pytest tests/package tests/checks tests/chapters -m "not full_size" \
-	  $(NBVAL) chapters solutions exercises
+	  $(NBVAL) $(IPYNB)
 	$(MAKE) book site-deps
 	$(BIN)/python tools/notebook_times.py
 	$(BIN)/python -m pytest tests/chapters -m full_size

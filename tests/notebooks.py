@@ -30,6 +30,11 @@ def all_notebooks() -> list[Path]:
     return notebook_files.sources(NOTEBOOK_DIRS)
 
 
+def source(notebook: str):
+    """The committed source ``notebook`` (relative to the root), as a Jupyter notebook."""
+    return notebook_files.read(ROOT / notebook)
+
+
 def as_ipynb(notebook: str, output_dir: Path) -> Path:
     """The Jupyter copy of the source ``notebook`` (relative to the root), in ``output_dir``."""
     target = Path(output_dir) / f"source-{Path(notebook).stem}.ipynb"

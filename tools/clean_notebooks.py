@@ -1,78 +1,65 @@
-"""Normalise notebooks for git: no outputs, no execution counts, one kernel, no editor noise.
+"""Normalise the MyST notebook sources for git: one kernel, no editor metadata.
 
-Usage: python tools/clean_notebooks.py [NOTEBOOK ...]
+Usage: python tools/clean_notebooks.py [--check] [NOTEBOOK.md ...]
 
 Default: every chapter and solution (the exercises are generated from the solutions).
+A MyST source holds no outputs and no cell ids, so nothing is ever renumbered; this tool
+drops what an editor adds (JupyterLab's cell metadata, language_info, a second kernel)
+and writes the one canonical text form, the one ``tools/notebook_files.py`` writes.
+With ``--check`` it changes nothing and lists the files that are not in that form.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-import nbformat
+import notebook_files
 
-ROOT = Path(__file__).resolve().parents[1]
-KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+ROOT = notebook_files.ROOT
 KEPT_CELL_METADATA = ("tags", "mystnb")
+DEFAULT_FOLDERS = ("chapters", "solutions")
 
 
 def clean(notebook) -> None:
-    notebook.metadata = nbformat.from_dict({
-        "kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+    """Keep only the cell metadata that the book and the tools read (tags, mystnb)."""
     for cell in notebook.cells:
-        cell.metadata = nbformat.from_dict(
-            {k: v for k, v in cell.metadata.items() if k in KEPT_CELL_METADATA})
-        cell.pop("id", None)
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    # nbformat 4.5 wants cell ids; stable ones keep diffs quiet.
-    notebook.nbformat, notebook.nbformat_minor = 4, 5
-    for index, cell in enumerate(notebook.cells):
-        cell.id = f"cell-{index:03d}"
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEPT_CELL_METADATA}
 
 
-def main(paths: list[str]) -> int:
-    missing = [p for p in paths if not Path(p).is_file()]
-    if missing:
-        print(__doc__.strip(), f"\n\nnot a notebook file: {', '.join(missing)}", file=sys.stderr)
+def cleaned_text(path: Path) -> str:
+    notebook = notebook_files.read(path)
+    clean(notebook)
+    return notebook_files.source_text(notebook)
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    paths = [Path(a) for a in argv if a != "--check"]
+    not_sources = [str(p) for p in paths if p.suffix != notebook_files.SOURCE_SUFFIX]
+    if not_sources:
+        print(__doc__.strip(), f"\n\nnot a MyST notebook source (.md): "
+              f"{', '.join(not_sources)}", file=sys.stderr)
         return 2
-    targets = [Path(p) for p in paths] or sorted(
-        p for d in ("chapters", "solutions") for p in (ROOT / d).glob("*.ipynb"))
-    notebooks, problems = {}, []
+    targets = paths or notebook_files.sources(DEFAULT_FOLDERS)
+    texts, problems = {}, []
     for path in targets:  # read them all first: nothing is written if one is not a notebook
         try:
-            notebooks[path] = read_notebook(path)
-        except ValueError as error:
-            problems.append(f"{path}: {error}")
+            texts[path] = cleaned_text(path)
+        except notebook_files.NotebookFileError as error:
+            problems.append(str(error))
     if problems:
         print("\n".join(problems), "\nNothing was changed.", file=sys.stderr)
         return 2
-    for path, notebook in notebooks.items():
-        clean(notebook)
-        nbformat.write(notebook, path)
+    changed = [p for p, text in texts.items() if p.read_text(encoding="utf-8") != text]
+    if check:
+        for path in changed:
+            print(f"not clean: {path} (run python tools/clean_notebooks.py)", file=sys.stderr)
+        return 1 if changed else 0
+    for path in changed:
+        path.write_text(texts[path], encoding="utf-8")
+        print(f"cleaned {path}")
     return 0
-
-
-def read_notebook(path: Path):
-    """The notebook at ``path``; ValueError saying why if the file is not one."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ValueError("not valid JSON (not even UTF-8 text)") from None
-    try:
-        content = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"not valid JSON ({error})") from None
-    if not isinstance(content, dict) or not {"cells", "metadata", "nbformat"} <= set(content):
-        raise ValueError("not a notebook (a JSON object with cells, metadata and nbformat)")
-    try:
-        notebook = nbformat.reads(text, as_version=4)  # clean() then normalises it
-    except (nbformat.reader.NotJSONError, nbformat.reader.NBFormatError, KeyError,
-            TypeError, ValueError) as error:
-        raise ValueError(f"not a valid notebook ({str(error).splitlines()[0]})") from None
-    return notebook
 
 
 if __name__ == "__main__":

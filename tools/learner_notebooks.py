@@ -56,6 +56,7 @@ import nbformat
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebook_files  # noqa: E402
 import set_repository_url  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,8 +129,7 @@ def bibliography(path: Path = BIBLIOGRAPHY) -> dict[str, tuple[str, str]]:
     entries = {}
     for key, entry in parse_file(str(path)).entries.items():
         people = entry.persons.get("author") or entry.persons.get("editor") or []
-        surnames = [re.sub(r"[{}\\]", "", " ".join(p.prelast_names + p.last_names))
-                    for p in people]
+        surnames = [_plain_latex(" ".join(p.prelast_names + p.last_names)) for p in people]
         if not surnames:
             raise LearnerError(f"references.bib: {key} has no author")
         if len(surnames) == 1:
@@ -142,6 +142,15 @@ def bibliography(path: Path = BIBLIOGRAPHY) -> dict[str, tuple[str, str]]:
     return entries
 
 
+def _plain_latex(text: str) -> str:
+    """BibTeX's LaTeX as plain text: ``M{\\"u}ller`` -> ``Müller``, ``Ko{\\c{c}}`` -> ``Koç``."""
+    import codecs
+
+    import latexcodec  # noqa: F401 - registers the "ulatex" codec (a pybtex dependency)
+
+    return re.sub(r"[{}]", "", codecs.decode(text, "ulatex"))
+
+
 def book_values(notebook: str, values_dir: Path | None) -> dict[str, str] | None:
     """``name -> text`` of the values the book build glued for ``notebook``, or None."""
     if values_dir is None:
@@ -149,8 +158,15 @@ def book_values(notebook: str, values_dir: Path | None) -> dict[str, str] | None
     glue = values_dir / Path(notebook).with_suffix(".glue.json")
     if not glue.is_file():
         return None
+    try:
+        glued = json.loads(glue.read_text(encoding="utf-8"))
+        if not isinstance(glued, dict):
+            raise ValueError("not a JSON object")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise LearnerError(f"{glue} is damaged ({error}): rebuild the book (make book), "
+                           "or pass --no-book-values") from None
     values = {}
-    for name, output in json.loads(glue.read_text(encoding="utf-8")).items():
+    for name, output in glued.items():
         data = output.get("data", {})
         text = data.get("text/plain")
         if text is None:
@@ -164,7 +180,7 @@ def book_values(notebook: str, values_dir: Path | None) -> dict[str, str] | None
 class Context:
     """Everything the conversion of one notebook's Markdown needs."""
 
-    notebook: str  # e.g. "chapters/ch01_recurrent_loop.ipynb"
+    notebook: str  # the source, e.g. "chapters/ch01_recurrent_loop.md"
     site: str  # e.g. "https://owner.github.io/repo/"
     glossary: dict[str, str]
     bib: dict[str, tuple[str, str]]
@@ -258,17 +274,35 @@ def _role(match: re.Match, ctx: Context) -> str:
 
 
 def convert_inline(text: str, ctx: Context) -> str:
-    """Replace every role in ``text`` (Markdown outside fenced blocks)."""
+    """Replace every role and every link to a source page in ``text`` (outside fences)."""
     out, position = [], 0
     # Code spans that are not a role's content stay as they are: find both, in order.
     for match in re.finditer(r"(?P<role>\{[A-Za-z][\w:.+-]*\})?(?P<ticks>`+)(?P<body>.+?)"
                              r"(?P=ticks)", text, re.S):
-        if match["role"]:
-            out.append(text[position:match.start()])
-            out.append(_role(_ROLE.match(match.group(0)), ctx))
-            position = match.end()
-    out.append(text[position:])
+        out.append(_links(text[position:match.start()], ctx))
+        out.append(_role(_ROLE.match(match.group(0)), ctx) if match["role"]
+                   else match.group(0))
+        position = match.end()
+    out.append(_links(text[position:], ctx))
     return "".join(out)
+
+
+_LINK = re.compile(r"\]\((?P<target>[^()\s#]+\.md)(?P<anchor>#[^()\s]*)?\)")
+
+
+def _links(text: str, ctx: Context) -> str:
+    """Links to MyST sources: a notebook's learner copy beside it, any other page's site."""
+    def target(match: re.Match) -> str:
+        path = (ROOT / ctx.notebook).parent / match["target"]
+        anchor = match["anchor"] or ""
+        if "://" in match["target"] or not path.resolve().is_relative_to(ROOT):
+            return match.group(0)
+        relative = path.resolve().relative_to(ROOT)
+        if relative.parts[0] in SOURCE_DIRS:
+            return f"]({Path(match['target']).with_suffix('.ipynb').as_posix()}{anchor})"
+        return f"]({ctx.site}{relative.with_suffix('.html').as_posix()}{anchor})"
+
+    return _LINK.sub(target, text)
 
 
 # --------------------------------------------------------------------------------------
@@ -459,6 +493,7 @@ def convert_notebook(notebook, ctx: Context, url: str, ref: str):
         if first is not None:
             first.source = first.source.rstrip("\n") + "\n\n" + _note(
                 ctx, ref, ctx.values is not None)
+    notebook_files.number_cells(learner)  # captions were inserted: ids by position again
     learner.metadata[METADATA_KEY] = {
         "source": ctx.notebook, "commit": ref, "book_values": ctx.values is not None}
     learner.metadata[METADATA_KEY]["cells_sha256"] = _cells_digest(learner)
@@ -472,7 +507,8 @@ def edited_by_learner(path: Path) -> bool:
     except Exception:  # noqa: BLE001 - unreadable: treat as the learner's
         return True
     recorded = notebook.metadata.get(METADATA_KEY, {}).get("cells_sha256")
-    return recorded is not None and recorded != _cells_digest(notebook)
+    # No record: not a file this script wrote as it is now, so it may be the learner's.
+    return recorded is None or recorded != _cells_digest(notebook)
 
 
 def current_commit() -> str:
@@ -484,7 +520,24 @@ def current_commit() -> str:
 
 
 def source_notebooks() -> list[Path]:
-    return sorted(p for d in SOURCE_DIRS for p in (ROOT / d).glob("*.ipynb"))
+    return notebook_files.sources(SOURCE_DIRS)
+
+
+OWN_README = "# Learner notebooks\n"
+
+
+def check_output_folder(out: Path) -> None:
+    """Refuse a folder where writing would overwrite the sources or someone else's files."""
+    out = Path(out).resolve()
+    if out == ROOT or ROOT.is_relative_to(out) or any(
+            out.is_relative_to(ROOT / d) for d in SOURCE_DIRS):
+        raise LearnerError(f"--out {out} would overwrite the course's sources: name a folder "
+                           "of its own (default: learner/)")
+    readme = out / "README.md"
+    if out.is_dir() and any(out.iterdir()) and not (
+            readme.is_file() and readme.read_text(encoding="utf-8").startswith(OWN_README)):
+        raise LearnerError(f"--out {out} holds files this script did not write (no learner "
+                           "README.md): name an empty folder or a learner folder")
 
 
 def generate(out: Path, values_dir: Path | None, ref: str, force: bool = False,
@@ -492,6 +545,7 @@ def generate(out: Path, values_dir: Path | None, ref: str, force: bool = False,
     """Write the learner notebooks (and Binder's files) under ``out``; return those written."""
     if not re.fullmatch(r"[0-9a-f]{40}", ref):
         raise LearnerError(f"pin the helper to a full commit hash, got {ref!r}")
+    check_output_folder(out)
     url = set_repository_url.configured_url()
     site = site_url(url)
     glossary, bib = glossary_anchors(), bibliography()
@@ -500,16 +554,15 @@ def generate(out: Path, values_dir: Path | None, ref: str, force: bool = False,
         relative = path.relative_to(ROOT).as_posix()
         ctx = Context(relative, site, glossary, bib, book_values(relative, values_dir),
                       strict=strict)
-        learner = convert_notebook(nbformat.read(path, as_version=4), ctx, url, ref)
+        learner = convert_notebook(notebook_files.read(path), ctx, url, ref)
         if ctx.missing:
             print(f"{relative}: the book build has no value for {sorted(ctx.missing)} "
                   "(rebuild the book): linked to the website instead", file=sys.stderr)
-        target = out / relative
+        target = out / Path(relative).with_suffix(".ipynb")
         if target.exists() and not force and edited_by_learner(target):
             print(f"kept {target} (you edited it; --force overwrites)", file=sys.stderr)
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(learner, target)
+        notebook_files.write_ipynb(learner, target)
         written.append(target)
     # Binder installs these before the notebooks open: the course's pins and the helper at
     # the notebooks' own commit (so that the set-up cell finds it installed).
@@ -517,12 +570,12 @@ def generate(out: Path, values_dir: Path | None, ref: str, force: bool = False,
     (out / "requirements.txt").write_text(
         f"{requirements}\n# The course's helper, at the commit of these notebooks.\n"
         f"rnncourse @ git+{url}@{ref}\n", encoding="utf-8")
-    (out / "runtime.txt").write_text(RUNTIME)
+    (out / "runtime.txt").write_text(RUNTIME, encoding="utf-8")
     (out / "README.md").write_text(
-        "# Learner notebooks\n\nGenerated by `tools/learner_notebooks.py` from commit "
+        OWN_README + "\nGenerated by `tools/learner_notebooks.py` from commit "
         f"`{ref}` of {url}: the chapters, exercises and solutions with plain Markdown. "
         "The website's Colab and Binder buttons open these. Change the sources, not "
-        "these files.\n")
+        "these files.\n", encoding="utf-8")
     return written
 
 

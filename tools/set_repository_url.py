@@ -21,13 +21,17 @@ import sys
 from pathlib import Path
 
 import nbformat
+import notebook_files
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "_config.yml"
 NOTEBOOK_DIRS = ("chapters", "solutions", "exercises")
-_CONFIG_URL = re.compile(r"(?m)^(repository:\n(?:  .*\n)*?  url: )(\S+)$")
+# The url line of the repository block, with an optional YAML comment after the value.
+_CONFIG_URL = re.compile(r"(?m)^(repository:\n(?:  .*\n)*?  url: )(\S+)([ \t]+#.*)?$")
 # \Z, not $: "$" also matches before a trailing newline, which would split the %pip line.
 _GITHUB_URL = re.compile(r"^https://github\.com/[\w.-]+/[\w.-]+\Z")
+# A commit or a release tag (v1.2.0): nothing a shell or pip would read as syntax.
+_REF = re.compile(r"^[\w][\w.-]*\Z")
 
 
 def setup_cell_source(url: str, ref: str | None = None) -> str:
@@ -36,6 +40,10 @@ def setup_cell_source(url: str, ref: str | None = None) -> str:
     With ``ref`` (a commit), the helper is installed from that commit: the learner
     notebooks' form. The sources in chapters/, exercises/ and solutions/ have no ``ref``.
     """
+    validated(url, "the set-up cell's URL")
+    if ref is not None and not _REF.match(ref):
+        raise RepositoryUrlError(f"the helper's pin must be a commit or a release tag, "
+                                 f"got {ref!r}")
     requirement = f"rnncourse @ git+{url}" + (f"@{ref}" if ref else "")
     return (
         "# Set-up: on Colab or Binder this installs the course's helper package; locally\n"
@@ -47,15 +55,41 @@ def setup_cell_source(url: str, ref: str | None = None) -> str:
         "    import rnncourse  # noqa: F401")
 
 
+class RepositoryUrlError(SystemExit):
+    """The repository URL is missing or not a plain GitHub repository URL."""
+
+
+def validated(url: str, where: str) -> str:
+    """``url`` if it is https://github.com/OWNER/REPO and nothing else (no shell, no space).
+
+    The URL ends up in a ``%pip`` line that Colab runs, so it is checked wherever it is
+    read, not only where it is set.
+    """
+    if not isinstance(url, str) or not _GITHUB_URL.match(url):
+        raise RepositoryUrlError(f"{where}: expected https://github.com/OWNER/REPO, "
+                                 f"got {url!r}")
+    return url
+
+
 def configured_url() -> str:
-    match = _CONFIG_URL.search(CONFIG.read_text())
-    if not match:
-        raise SystemExit(f"no repository.url in {CONFIG}")
-    return match.group(2)
+    """``repository.url`` of _config.yml, validated (the regex and YAML must agree)."""
+    import yaml
+
+    text = CONFIG.read_text(encoding="utf-8")
+    match = _CONFIG_URL.search(text)
+    config = yaml.safe_load(text) or {}
+    parsed = (config.get("repository") or {}).get("url")
+    if not match or parsed is None:
+        raise RepositoryUrlError(f"no repository.url in {CONFIG}")
+    if match.group(2) != parsed:
+        raise RepositoryUrlError(f"{CONFIG}: cannot read repository.url unambiguously "
+                                 f"({match.group(2)!r} or {parsed!r}); write it as "
+                                 "'  url: https://github.com/OWNER/REPO'")
+    return validated(parsed, str(CONFIG))
 
 
 def notebooks() -> list[Path]:
-    return sorted(p for d in NOTEBOOK_DIRS for p in (ROOT / d).glob("*.ipynb"))
+    return notebook_files.sources(NOTEBOOK_DIRS, ROOT)
 
 
 def first_code_cell(notebook):
@@ -63,20 +97,31 @@ def first_code_cell(notebook):
 
 
 def set_url(url: str) -> None:
-    if not _GITHUB_URL.match(url):
-        raise SystemExit(f"expected https://github.com/OWNER/REPO, got {url!r}")
-    CONFIG.write_text(_CONFIG_URL.sub(lambda m: m.group(1) + url, CONFIG.read_text()))
+    """Write ``url`` into _config.yml, then into every notebook's set-up cell.
+
+    Everything is read and checked first, so a bad URL or config changes no file.
+    """
+    validated(url, "the new URL")
+    configured_url()  # the current config must be readable before it is rewritten
+    text = CONFIG.read_text(encoding="utf-8")
+    new_text, count = _CONFIG_URL.subn(lambda m: m.group(1) + url + (m.group(3) or ""), text)
+    if count != 1:
+        raise RepositoryUrlError(f"{CONFIG}: found {count} repository.url lines, expected 1")
+    updated = {}
     for path in notebooks():
-        notebook = nbformat.read(path, as_version=4)
+        notebook = notebook_files.read(path)
         first_code_cell(notebook).source = setup_cell_source(url)
-        nbformat.write(notebook, path)
+        updated[path] = notebook
+    CONFIG.write_text(new_text, encoding="utf-8")
+    for path, notebook in updated.items():
+        notebook_files.write_source(notebook, path)
         print(f"updated {path.relative_to(ROOT)}")
 
 
 def disagreeing_notebooks() -> list[Path]:
     expected = setup_cell_source(configured_url())
     return [path for path in notebooks()
-            if first_code_cell(nbformat.read(path, as_version=4)).source != expected]
+            if first_code_cell(notebook_files.read(path)).source != expected]
 
 
 LEARNER = ROOT / "learner"

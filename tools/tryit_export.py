@@ -75,17 +75,26 @@ def _executed_notebooks(app):
     folder = Path(app.outdir).parent / "jupyter_execute"
     for docname in sorted(app.env.found_docs):
         path = folder.joinpath(*(docname + ".ipynb").split("/"))
-        source = Path(app.srcdir).joinpath(*(docname + ".ipynb").split("/"))
+        source = _source_file(app, docname)
         try:
             copy = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
             if copy is not None and _has_outputs(copy):
                 yield docname, copy
-            elif source.is_file():
+            elif source is not None:
                 cached = _cached_notebook(app, source)
                 if cached is not None:
                     yield docname, cached
         except (OSError, ValueError) as error:
             logger.warning(f"tryit: cannot read the executed {docname}: {error}")
+
+
+def _source_file(app, docname: str) -> Path | None:
+    """The notebook source of ``docname``: a MyST ``.md`` notebook or an ``.ipynb``."""
+    for suffix in (".md", ".ipynb"):
+        path = Path(app.srcdir).joinpath(*(docname + suffix).split("/"))
+        if path.is_file():
+            return path
+    return None
 
 
 def _has_outputs(notebook: dict) -> bool:
@@ -98,12 +107,18 @@ def _cached_notebook(app, source: Path) -> dict | None:
     if not Path(cache_path).is_dir():
         return None
     import nbformat
+    import notebook_files  # tools/, on the path as a local extension's folder
     from jupyter_cache import get_cache
     from jupyter_cache.base import CachingError, RetrievalError
 
     cache = get_cache(cache_path)
     try:
-        record = cache.match_cache_notebook(nbformat.read(source, as_version=4))
+        # A plain Markdown page is not a notebook: it has no cached outputs.
+        notebook = notebook_files.read(source)
+    except notebook_files.NotebookFileError:
+        return None
+    try:
+        record = cache.match_cache_notebook(notebook)
     except (KeyError, CachingError, RetrievalError):
         return None
     return json.loads(nbformat.writes(cache.get_cache_bundle(record.pk).nb))

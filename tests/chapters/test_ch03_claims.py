@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import pytest
+from notebooks import source
 
 CHAPTER = "chapters/ch03_lstm.md"
 SOLUTION = "solutions/ch03_lstm.md"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- section 1: the cell path, measured on its own ---------------------------------------
@@ -113,8 +111,8 @@ def test_gate_readout_is_consistent(chapter):
 
 def test_reviews_keep_their_last_tokens_as_in_chapter_6():
     """Section 5 keeps each review's end, like chapter 6 (rnncourse.sentiment.pad)."""
-    notebook = json.loads((ROOT / CHAPTER).read_text())
-    code = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    notebook = source(CHAPTER)
+    code = "".join(c.source for c in notebook.cells if c.cell_type == "code")
     assert 'pad(encode(vectorize, train.texts), SEQUENCE_LENGTH, padding="post")' in code
     assert "output_sequence_length" not in code
     import numpy as np
@@ -134,12 +132,12 @@ def test_full_size_gates_are_graded_and_accuracy_beats_guessing(full):
 # --- the chapter's shape --------------------------------------------------------------------
 
 def test_chapter_has_a_variants_box_and_short_code_cells():
-    notebook = json.loads((ROOT / CHAPTER).read_text())
-    text = "".join("".join(c["source"]) for c in notebook["cells"])
+    notebook = source(CHAPTER)
+    text = "".join(c.source for c in notebook.cells)
     assert "Variants and conventions" in text and "{cite}`greff2017`" in text
-    for cell in notebook["cells"]:
-        if cell["cell_type"] == "code":
-            assert len("".join(cell["source"]).splitlines()) <= 30, cell["source"][:2]
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert len(cell.source.splitlines()) <= 30, cell.source[:80]
 
 
 # --- the solution ---------------------------------------------------------------------------

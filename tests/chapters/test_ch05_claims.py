@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import pytest
+from notebooks import source
 from small_parameters import SMALL_PARAMETERS
 
 CHAPTER = "chapters/ch05_deeper_and_generating.md"
 SOLUTION = "solutions/ch05_deeper_and_generating.md"
 SMALL = SMALL_PARAMETERS[CHAPTER]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def gru_lm_params(vocab, embedding, units, layers):
@@ -146,8 +144,8 @@ def test_samples_have_the_asked_length(chapter):
 
 def test_chapter_asks_why_a_bidirectional_layer_cannot_predict():
     """The issue's example question; the format of every question is a hygiene test."""
-    notebook = json.loads((ROOT / CHAPTER).read_text())
-    markdown = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    notebook = source(CHAPTER)
+    markdown = [c.source for c in notebook.cells if c.cell_type == "markdown"]
     questions = [m for m in markdown if "**Check your understanding.**" in m]
     assert any("bidirectional" in q and "predict" in q for q in questions)
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import ast
 import re
 
-import nbformat
 import numpy as np
 import pytest
-from notebooks import ROOT
+from notebooks import source
 from small_parameters import SMALL_PARAMETERS
 
 from rnncourse import sentiment
@@ -23,7 +22,7 @@ VERDICTS = {"more accurate than", "less accurate than", "indistinguishable from"
 
 
 def source_cells(kind: str):
-    notebook = nbformat.read(ROOT / CHAPTER, as_version=4)
+    notebook = source(CHAPTER)
     return [c for c in notebook.cells if c.cell_type == kind]
 
 

@@ -7,11 +7,10 @@ values (tests/test_chNN.py) reuse them.
 from __future__ import annotations
 
 import pytest
-from notebooks import ROOT, errors
+from notebooks import ROOT, errors, notebook_files
 from small_parameters import SMALL_PARAMETERS
 
-RUNNABLE = sorted(str(p.relative_to(ROOT)) for d in ("chapters", "solutions")
-                  for p in (ROOT / d).glob("*.ipynb"))
+RUNNABLE = [str(p.relative_to(ROOT)) for p in notebook_files.sources(("chapters", "solutions"))]
 
 
 def test_every_runnable_notebook_has_small_parameters():

@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import learner_notebooks as learner  # noqa: E402
+import notebook_files  # noqa: E402
 import set_repository_url  # noqa: E402
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -147,14 +148,14 @@ def generated(tmp_path_factory):
 def test_todays_sources_show_raw_myst_in_commonmark():
     """The reason for the learner notebooks (and proof that the check below can fail)."""
     raw = [hit for path in learner.source_notebooks() if path.parent.name == "chapters"
-           for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"
+           for cell in notebook_files.read(path).cells if cell.cell_type == "markdown"
            for hit in rendered_raw_myst(cell.source)]
     assert len(raw) > 20
 
 
 def test_every_source_notebook_has_a_learner_copy(generated):
     out, written = generated
-    expected = {p.relative_to(ROOT) for p in learner.source_notebooks()}
+    expected = {p.relative_to(ROOT).with_suffix(".ipynb") for p in learner.source_notebooks()}
     assert {p.relative_to(out) for p in written} == expected
     requirements = (out / "requirements.txt").read_text()
     assert requirements.startswith((ROOT / "requirements.txt").read_text().rstrip("\n"))
@@ -177,11 +178,13 @@ def test_code_cells_are_the_sources_and_the_helper_is_pinned(generated):
     out, written = generated
     url = set_repository_url.configured_url()
     for path in written:
-        source = nbformat.read(ROOT / path.relative_to(out), as_version=4)
+        source = notebook_files.read(ROOT / path.relative_to(out).with_suffix(".md"))
         copy = nbformat.read(path, as_version=4)
         captions = [c for c in copy.cells if learner.METADATA_KEY in c.metadata]
         kept = [c for c in copy.cells if learner.METADATA_KEY not in c.metadata]
-        assert [c.get("id") for c in kept] == [c.get("id") for c in source.cells]
+        assert [c.cell_type for c in kept] == [c.cell_type for c in source.cells]
+        assert [c.get("id") for c in copy.cells] == [
+            f"cell-{i:03d}" for i in range(len(copy.cells))]
         figures = [c for c in source.cells if learner._figure(c)]
         assert [c.source.split(".")[0] for c in captions] == [
             f"**Figure {n}" for n in range(1, len(figures) + 1)]
@@ -211,8 +214,8 @@ def test_check_rejects_an_unpinned_or_mismatched_learner_notebook(generated, tmp
 
 
 def test_book_values_are_quoted_and_a_learners_edits_are_kept(tmp_path):
-    chapter = ROOT / "chapters" / "ch01_recurrent_loop.ipynb"
-    notebook = nbformat.read(chapter, as_version=4)
+    chapter = ROOT / "chapters" / "ch01_recurrent_loop.md"
+    notebook = notebook_files.read(chapter)
     names = {m["content"].split(":")[0]
              for cell in notebook.cells if cell.cell_type == "markdown"
              for m in learner._ROLE.finditer(cell.source) if m["name"] == "glue:text"}
@@ -239,3 +242,57 @@ def test_book_values_are_quoted_and_a_learners_edits_are_kept(tmp_path):
 def test_the_pin_must_be_a_commit(tmp_path):
     with pytest.raises(learner.LearnerError, match="full commit hash"):
         learner.generate(tmp_path, None, "main")
+
+
+def test_links_to_sources_open_the_learner_copies_and_other_pages_the_site():
+    ctx = context(notebook="chapters/ch02_bptt.md")
+    text = learner.convert_markdown(
+        "See [chapter 1](../chapters/ch01_recurrent_loop.md#sec-x), the "
+        "[exercise](../exercises/ch02_bptt.md), [Try it](../tryit.md) and "
+        "`[not a link](x.md)`.", ctx)
+    assert "(../chapters/ch01_recurrent_loop.ipynb#sec-x)" in text
+    assert "(../exercises/ch02_bptt.ipynb)" in text
+    assert f"({ctx.site}tryit.html)" in text
+    assert "`[not a link](x.md)`" in text
+
+
+@pytest.mark.parametrize("out", [".", "chapters", "solutions/sub"])
+def test_an_output_folder_holding_the_sources_is_refused(out):
+    before = {p: p.read_bytes() for p in ROOT.glob("*.md")}
+    with pytest.raises(learner.LearnerError, match="overwrite the course's sources"):
+        learner.generate(ROOT / out, None, COMMIT)
+    assert {p: p.read_bytes() for p in ROOT.glob("*.md")} == before
+
+
+def test_a_folder_of_other_files_is_refused(tmp_path):
+    (tmp_path / "README.md").write_text("# My project\n", encoding="utf-8")
+    with pytest.raises(learner.LearnerError, match="did not write"):
+        learner.generate(tmp_path, None, COMMIT)
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "# My project\n"
+
+
+def test_a_learner_notebook_without_its_digest_is_kept(tmp_path):
+    chapter = ROOT / "chapters" / "ch01_recurrent_loop.md"
+    [path] = learner.generate(tmp_path, None, COMMIT, notebooks=[chapter])
+    notebook = nbformat.read(path, as_version=4)
+    del notebook.metadata[learner.METADATA_KEY]["cells_sha256"]
+    notebook.cells[-1].source += "\n\nMy notes."
+    nbformat.write(notebook, path)
+    assert learner.generate(tmp_path, None, COMMIT, notebooks=[chapter]) == []
+    assert "My notes." in nbformat.read(path, as_version=4).cells[-1].source
+
+
+@pytest.mark.parametrize("damage", ["{not json", "[1, 2]", b"\xff\xfe"])
+def test_a_damaged_book_value_file_is_a_clear_error(tmp_path, damage):
+    glue = tmp_path / "chapters" / "ch01_recurrent_loop.glue.json"
+    glue.parent.mkdir()
+    glue.write_bytes(damage if isinstance(damage, bytes) else damage.encode())
+    with pytest.raises(learner.LearnerError, match="damaged.*make book"):
+        learner.book_values("chapters/ch01_recurrent_loop.md", tmp_path)
+
+
+def test_latex_accents_in_the_bibliography_become_letters(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, author={M{\\\"u}ller, Anna and Ko{\\c{c}}, Ali}, year={2020},"
+                   " title={T}}\n", encoding="utf-8")
+    assert learner.bibliography(bib)["a"] == ("Müller and Koç", "2020")

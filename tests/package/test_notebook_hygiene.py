@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 import sys
 
-import nbformat
 import pytest
 import yaml
-from notebooks import ROOT, all_notebooks
+from notebooks import ROOT, all_notebooks, notebook_files
 
 sys.path.insert(0, str(ROOT / "tools"))
 import set_repository_url  # noqa: E402
@@ -36,12 +35,13 @@ def toc_files() -> set[str]:
 
 def test_there_are_notebooks_in_every_folder():
     for folder in ("chapters", "exercises", "solutions"):
-        assert list((ROOT / folder).glob("*.ipynb")), f"no notebooks in {folder}/"
+        assert notebook_files.sources([folder]), f"no notebooks in {folder}/"
 
 
 def test_every_notebook_is_in_the_toc():
     listed = toc_files()
-    missing = [i for i in IDS if i.removesuffix(".ipynb") not in listed and i not in NOT_IN_BOOK]
+    missing = [i for i in IDS if i not in NOT_IN_BOOK
+               and i.removesuffix(notebook_files.SOURCE_SUFFIX) not in listed]
     assert not missing, f"add these to _toc.yml (or to NOT_IN_BOOK with a reason): {missing}"
 
 
@@ -52,23 +52,23 @@ def test_every_toc_entry_exists():
 
 
 def test_each_chapter_has_a_solution_and_an_exercise():
-    names = {folder: {p.name for p in (ROOT / folder).glob("*.ipynb")}
+    names = {folder: {p.name for p in notebook_files.sources([folder])}
              for folder in ("chapters", "exercises", "solutions")}
     assert names["chapters"] == names["solutions"] == names["exercises"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_committed_without_outputs_and_with_the_course_kernel(path):
-    notebook = nbformat.read(path, as_version=4)
-    dirty = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code"
-             and (c.outputs or c.execution_count is not None)]
-    assert not dirty, f"cells {dirty} hold outputs: run python tools/clean_notebooks.py"
+def test_committed_as_a_myst_source_with_the_course_kernel(path):
+    text = path.read_text(encoding="utf-8")
+    notebook = notebook_files.read(path)
     assert notebook.metadata.get("kernelspec", {}).get("name") == "python3"
+    assert text == notebook_files.source_text(notebook), (
+        "not in the canonical MyST form: run python tools/clean_notebooks.py")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_layout_title_setup_cell_then_parameters(path):
-    notebook = nbformat.read(path, as_version=4)
+    notebook = notebook_files.read(path)
     assert notebook.cells[0].cell_type == "markdown"
     title = notebook.cells[0].source.splitlines()[0]
     expected = {"chapters": "# Chapter ", "solutions": "# Solution ",
@@ -83,7 +83,7 @@ def test_layout_title_setup_cell_then_parameters(path):
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.parent.name == "chapters"],
                          ids=lambda p: p.stem)
 def test_chapter_states_objectives_prerequisites_and_time(path):
-    intro = nbformat.read(path, as_version=4).cells[0].source
+    intro = notebook_files.read(path).cells[0].source
     for needed in ("Learning objectives", "Prerequisites", "Time"):
         assert needed in intro, f"{path.name}: the opening cell lacks {needed!r}"
 
@@ -97,7 +97,7 @@ SELF_CHECK = re.compile(r"^\*\*Check your understanding\.\*\* .+\n\n<details>\n"
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.parent.name == "chapters"],
                          ids=lambda p: p.stem)
 def test_chapter_asks_three_self_check_questions_with_hidden_answers(path):
-    questions = [cell.source for cell in nbformat.read(path, as_version=4).cells
+    questions = [cell.source for cell in notebook_files.read(path).cells
                  if cell.cell_type == "markdown" and "Check your understanding" in cell.source]
     assert len(questions) >= 3, f"{path.name} asks {len(questions)} self-check questions"
     for text in questions:
@@ -107,7 +107,7 @@ def test_chapter_asks_three_self_check_questions_with_hidden_answers(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_every_figure_cell_has_a_caption_and_alt_text(path):
-    notebook = nbformat.read(path, as_version=4)
+    notebook = notebook_files.read(path)
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code" or "plt.show()" not in cell.source:
             continue

@@ -174,24 +174,33 @@ def test_the_exporter_finds_the_output_in_an_executed_notebook_and_writes_the_fi
                                  tmp_path)
 
 
-def test_the_exporter_reads_the_cache_when_the_executed_copy_has_no_outputs(bundle, tmp_path):
+@pytest.mark.parametrize("suffix", [".md", ".ipynb"])
+def test_the_exporter_reads_the_cache_when_the_executed_copy_has_no_outputs(bundle, tmp_path,
+                                                                           suffix):
     """What make test does: nbval fills the jupyter cache, the book restores the chapter
-    from it and writes ``jupyter_execute/`` without outputs (myst-nb 1.4)."""
+    (a MyST source, or a Jupyter file) from it and writes ``jupyter_execute/`` without
+    outputs (myst-nb 1.4)."""
     import types
 
     import nbformat
+    import notebook_files
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
-    source = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("publish()")])
+    source = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("publish()")],
+        metadata={"kernelspec": notebook_files.KERNELSPEC})
     (tmp_path / "chapters").mkdir()
-    nbformat.write(source, tmp_path / "chapters" / "ch.ipynb")
-    executed = nbformat.from_dict(json.loads(nbformat.writes(source)))
+    source_path = tmp_path / "chapters" / f"ch{suffix}"
+    if suffix == ".md":
+        notebook_files.write_source(source, source_path)
+    else:
+        nbformat.write(source, source_path)
+    executed = notebook_files.read(source_path)
     executed.cells[0].outputs = [nbformat.v4.new_output(
         "display_data", {"text/plain": "summary"}, metadata={tryit.METADATA_KEY: bundle})]
     get_cache(str(tmp_path / "_build" / ".jupyter_cache")).cache_notebook_bundle(
-        CacheBundleIn(executed, str(tmp_path / "chapters" / "ch.ipynb")),
-        check_validity=False)
+        CacheBundleIn(executed, str(source_path)), check_validity=False)
     empty_copy = tmp_path / "_build" / "jupyter_execute" / "chapters" / "ch.ipynb"
     empty_copy.parent.mkdir(parents=True)
     nbformat.write(source, empty_copy)  # the copy myst-nb writes: no outputs

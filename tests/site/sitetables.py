@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import nbformat
 from markdown_it import MarkdownIt
 from sitebook import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+import notebook_files  # noqa: E402
 
 EXECUTED = ROOT / "_build" / "jupyter_execute"
 BOOK_CACHE = ROOT / "_build" / ".jupyter_cache"
@@ -21,7 +25,7 @@ def executed_notebook(docname: str):
     copy myst-nb writes to ``_build/jupyter_execute`` has them only when the build itself
     executed the notebook: on a cache hit, myst-nb 1.4 writes the notebook it read.)
     """
-    source = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
+    source = notebook_files.read(ROOT / f"{docname}.md")
     if BOOK_CACHE.is_dir():
         from jupyter_cache import get_cache
 

@@ -79,7 +79,7 @@ def _screenshot(page, name: str):
 
 
 def _glue_roles(docname: str) -> int:
-    source = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
+    source = learner.notebook_files.read(ROOT / f"{docname}.md")
     return sum(1 for cell in source.cells if cell.cell_type == "markdown"
                for m in learner._ROLE.finditer(cell.source) if m["name"] == "glue:text")
 

@@ -29,7 +29,8 @@ CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 LAUNCH = CONFIG["launch_buttons"]
 OWNER, REPO = CONFIG["repository"]["url"].rstrip("/").split("/")[-2:]
 BRANCH = CONFIG["repository"]["branch"]
-NOTEBOOK_PAGES = [d for d in toc_documents() if (ROOT / f"{d}.ipynb").is_file()]
+NOTEBOOK_PAGES = [d for d in toc_documents()
+                  if ROOT / f"{d}.md" in learner.notebook_files.sources()]
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 
 

@@ -18,7 +18,8 @@ from sitebook import ROOT, html_path, toc_documents
 from sitetables import expected_tables
 
 DOCUMENTS = toc_documents()
-NOTEBOOK_PAGES = [d for d in DOCUMENTS if (ROOT / f"{d}.ipynb").is_file()]
+NOTEBOOK_PAGES = [d for d in DOCUMENTS if (ROOT / f"{d}.md").is_file()
+                  and (ROOT / d).parent.name in ("chapters", "solutions", "exercises")]
 # Chapters whose results are tables (show_table): a build without them is a broken build.
 CHAPTERS_WITH_TABLES = ["chapters/ch03_lstm", "chapters/ch04_gru",
                         "chapters/ch06_imdb_sentiment"]

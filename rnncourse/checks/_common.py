@@ -74,8 +74,21 @@ def random_array(rng: np.random.Generator, *shape, scale: float = 1.0) -> np.nda
     return (scale * rng.standard_normal(shape)).astype(np.float32)
 
 
+def _private_copy(value):
+    """A copy of every array in ``value`` (also inside lists and tuples); the rest as is."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_private_copy(item) for item in value)
+    return value
+
+
 def call_learner(fn, args: tuple, name: str, case: str = ""):
     """Call the learner's function and return its result, or explain why there is none.
+
+    The learner gets copies of the arrays: a function that changes its inputs in place (a
+    NumPy block swap through views, say) must not change the arrays the check goes on to
+    use as the reference, or a wrong answer would be judged against its own output.
 
     A stub's ``NotImplementedError`` becomes "write its body"; a ``None`` result becomes
     "did you forget ``return``?"; any other exception raised inside the learner's code is
@@ -84,7 +97,7 @@ def call_learner(fn, args: tuple, name: str, case: str = ""):
     """
     where = f" ({case})" if case else ""
     try:
-        result = fn(*args)
+        result = fn(*(_private_copy(arg) for arg in args))
     except NotImplementedError as error:
         raise StillAStub(
             f"{name} is still the exercise stub ({error}). Write its body, then run "

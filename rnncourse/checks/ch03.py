@@ -217,7 +217,10 @@ def check_cifg_to_lstm(cifg_to_lstm, cifg_step, seed: int = 0, *, hint: bool = F
                                              *(w.astype(np.float32) for w in converted))
         h, c, states = h0, c0, []
         for t in range(SEQUENCE_STEPS):
-            h, c = cifg_step(x[:, t], h, c, kernel, recurrent_kernel, bias)
+            h, c = expect_tuple(call_learner(cifg_step, (x[:, t], h, c, kernel,
+                                                         recurrent_kernel, bias),
+                                             "cifg_step", case), 2,
+                                "the result of cifg_step, (h_t, c_t),")
             states.append(np.asarray(h, dtype=np.float64))
         suspects = {}  # run Keras with each likely mistake only when the states differ
         if not np.allclose(keras_all_h, np.stack(states, axis=1), rtol=RTOL, atol=ATOL):

@@ -213,7 +213,8 @@ def check_torch_gru_to_keras(torch_gru_to_keras, gru_step_torch, seed: int = 0, 
         got = keras_gru(x, h0, *(w.astype(np.float32) for w in converted))
         h, states = h0, []
         for t in range(SEQUENCE_STEPS):
-            h = np.asarray(gru_step_torch(x[:, t], h, *weights), dtype=np.float64)
+            h = as_array(call_learner(gru_step_torch, (x[:, t], h, *weights),
+                                      "gru_step_torch", case), "h_t")
             states.append(h)
         suspects = {}  # run Keras with each likely mistake only when the states differ
         if not np.allclose(got, np.stack(states, axis=1), rtol=RTOL, atol=ATOL):

@@ -157,3 +157,35 @@ def three_blocks(kernel, recurrent_kernel, bias):
 def test_wrong_conversions_are_named(wrong, message):
     with pytest.raises(CheckFailed, match=message):
         check_cifg_to_lstm(wrong, good_step)
+
+
+def block_swap_in_place(kernel, recurrent_kernel, bias):
+    # The classic NumPy slip: swapping two views in place duplicates a block (a gate is lost),
+    # and it changes the arrays the check passed in.
+    for w in (kernel, recurrent_kernel, bias):
+        u = w.shape[-1] // 3
+        w[..., :u], w[..., u:2 * u] = w[..., u:2 * u], w[..., :u]
+    return good_convert(kernel, recurrent_kernel, bias)
+
+
+def zero_everything(kernel, recurrent_kernel, bias):
+    for w in (kernel, recurrent_kernel, bias):
+        w[...] = 0
+    return good_convert(kernel, recurrent_kernel, bias)
+
+
+def zeroing_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
+    for a in (x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
+        a[...] = 0
+    return np.zeros_like(h_prev), np.zeros_like(c_prev)
+
+
+@pytest.mark.parametrize("wrong", [block_swap_in_place, zero_everything])
+def test_a_conversion_that_mutates_its_inputs_fails(wrong):
+    with pytest.raises(CheckFailed):
+        check_cifg_to_lstm(wrong, good_step)
+
+
+def test_a_step_that_zeroes_its_inputs_fails():
+    with pytest.raises(CheckFailed):
+        check_cifg_step(zeroing_step)

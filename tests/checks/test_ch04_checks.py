@@ -157,3 +157,35 @@ def summed_bias(weight_ih, weight_hh, bias_ih, bias_hh):
 def test_wrong_conversions_are_named(wrong, message):
     with pytest.raises(CheckFailed, match=message):
         check_torch_gru_to_keras(wrong, good_step)
+
+
+def block_swap_in_place(weight_ih, weight_hh, bias_ih, bias_hh):
+    # Swapping two NumPy views in place duplicates a block (a gate is lost) and changes the
+    # arrays the check passed in.
+    for w in (weight_ih, weight_hh, bias_ih, bias_hh):
+        u = w.shape[0] // 3
+        w[:u], w[u:2 * u] = w[u:2 * u], w[:u]
+    return good_convert(weight_ih, weight_hh, bias_ih, bias_hh)
+
+
+def zero_everything(weight_ih, weight_hh, bias_ih, bias_hh):
+    for w in (weight_ih, weight_hh, bias_ih, bias_hh):
+        w[...] = 0
+    return good_convert(weight_ih, weight_hh, bias_ih, bias_hh)
+
+
+def zeroing_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    for a in (x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+        a[...] = 0
+    return np.zeros_like(h_prev)
+
+
+@pytest.mark.parametrize("wrong", [block_swap_in_place, zero_everything])
+def test_a_conversion_that_mutates_its_inputs_fails(wrong):
+    with pytest.raises(CheckFailed):
+        check_torch_gru_to_keras(wrong, good_step)
+
+
+def test_a_step_that_zeroes_its_inputs_fails():
+    with pytest.raises(CheckFailed):
+        check_gru_step_torch(zeroing_step)

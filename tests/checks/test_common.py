@@ -127,3 +127,19 @@ def test_a_message_about_an_even_earlier_part_is_passed_on():
 
     with pytest.raises(CheckFailed, match=r"^Fix part 1 first"):
         require_earlier_part("part 2", part_two_check, lambda x: 3)
+
+
+def test_the_learner_gets_copies_so_mutating_them_cannot_change_the_reference():
+    original = np.arange(6.0).reshape(2, 3)
+    nested = [np.ones(2), (np.zeros(2),)]
+
+    def vandal(a, items):
+        a[:] = -1
+        items[0][:] = -1
+        items[1][0][:] = -1
+        return a
+
+    call_learner(vandal, (original, nested), "vandal")
+    np.testing.assert_array_equal(original, np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(nested[0], np.ones(2))
+    np.testing.assert_array_equal(nested[1][0], np.zeros(2))

@@ -98,6 +98,8 @@ def call_learner(fn, args: tuple, name: str, case: str = ""):
     where = f" ({case})" if case else ""
     try:
         result = fn(*(_private_copy(arg) for arg in args))
+    except CheckFailed:
+        raise  # a verdict raised while the learner's code ran (see refuse_while_running)
     except NotImplementedError as error:
         raise StillAStub(
             f"{name} is still the exercise stub ({error}). Write its body, then run "
@@ -111,6 +113,29 @@ def call_learner(fn, args: tuple, name: str, case: str = ""):
     if result is None:
         raise CheckFailed(f"{name} returned None{where}: did you forget `return`?")
     return result
+
+
+@contextlib.contextmanager
+def refuse_while_running(module, names: tuple[str, ...], why: str):
+    """Make ``module.<name>`` raise :class:`CheckFailed` (``why``) while the block runs.
+
+    For exercises that ask for code written by hand: calling the library function the
+    check compares against would make the check compare the library with itself.
+    """
+    originals = {name: getattr(module, name) for name in names}
+
+    def refuse(name):
+        def refused(*args, **kwargs):
+            raise CheckFailed(f"your function called {module.__name__}.{name}: {why}")
+        return refused
+
+    try:
+        for name in names:
+            setattr(module, name, refuse(name))
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(module, name, original)
 
 
 def require_earlier_part(part: str, check, *args, **kwargs) -> None:

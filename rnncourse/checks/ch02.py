@@ -25,6 +25,7 @@ from rnncourse.checks._common import (
     call_learner,
     expect_tuple,
     random_array,
+    refuse_while_running,
     report,
 )
 
@@ -188,11 +189,15 @@ def check_clip_by_global_norm(clip_by_global_norm, seed: int = 0,
         expected_norm = float(expected_norm)
         case = (f"{_count(len(shapes), 'tensor')} of shapes {shapes}, max_norm={max_norm:g}, "
                 f"global norm {expected_norm:.3g}" + (" (all zeros)" if zeros else ""))
-        result = call_learner(clip_by_global_norm, ([g.copy() for g in grads], max_norm),
-                              "clip_by_global_norm", case=case)
+        with refuse_while_running(tf, ("clip_by_global_norm",), _BY_HAND), \
+                refuse_while_running(tf.linalg, ("global_norm",), _BY_HAND):
+            result = call_learner(clip_by_global_norm, (grads, max_norm),
+                                  "clip_by_global_norm", case=case)
+        _refuse_only_clipped(result, grads, case)
         clipped, global_norm = expect_tuple(
             result, 2, "the result of clip_by_global_norm, (clipped, global_norm),")
         clipped = _as_tensor_list(clipped, len(grads), case)
+        _refuse_tensors([*clipped, global_norm], case)
         norm = np.sqrt(sum(np.sum(np.square(g, dtype=np.float64)) for g in grads))
         global_norm = as_array(global_norm, "global_norm")
         if global_norm.size != 1:
@@ -213,6 +218,28 @@ def check_clip_by_global_norm(clip_by_global_norm, seed: int = 0,
                 got, grad, want, grads, i, max_norm, norm, case, zeros, hint))
         cases.append(case.split(", global")[0])
     report("clip_by_global_norm", "tf.clip_by_global_norm", cases, worst)
+
+
+_BY_HAND = ("this exercise asks for clipping written by hand, in NumPy; "
+            "tf.clip_by_global_norm is the reference the check compares with.")
+
+
+def _refuse_only_clipped(result, grads, case: str) -> None:
+    """Name the slip of returning the clipped arrays alone, without the norm."""
+    if (isinstance(result, (list, tuple)) and len(result) == len(grads)
+            and all(tuple(getattr(got, "shape", ("no shape",))) == g.shape
+                    for got, g in zip(result, grads, strict=True))):
+        raise CheckFailed(
+            f"clip_by_global_norm returned only the clipped arrays ({case}): return the pair "
+            "(clipped, global_norm).")
+
+
+def _refuse_tensors(values, case: str) -> None:
+    """By hand means NumPy: a TensorFlow tensor in the result came from TensorFlow's ops."""
+    if any(hasattr(value, "numpy") and not isinstance(value, np.generic) for value in values):
+        raise CheckFailed(
+            f"clip_by_global_norm returned TensorFlow tensors ({case}): return NumPy arrays "
+            "and a float; " + _BY_HAND)
 
 
 def _count(n: int, noun: str) -> str:

@@ -104,8 +104,35 @@ def good_clip(grads, max_norm):
 
 def test_clip_check_accepts_correct_functions(capsys):
     check_clip_by_global_norm(good_clip)
-    check_clip_by_global_norm(lambda grads, c: tf.clip_by_global_norm(grads, c))
+    check_clip_by_global_norm(lambda grads, c: (good_clip(grads, c)[0],
+                                                np.float32(good_clip(grads, c)[1])))
     assert capsys.readouterr().out.count("✓ clip_by_global_norm matches") == 2
+
+
+def tf_numpy(grads, max_norm):
+    clipped, norm = tf.clip_by_global_norm(grads, max_norm)
+    return [g.numpy() for g in clipped], float(norm)
+
+
+def tf_global_norm(grads, max_norm):
+    norm = float(tf.linalg.global_norm(grads))
+    return good_clip(grads, max_norm)[0], norm
+
+
+def tf_by_hand_tensors(grads, max_norm):
+    clipped, norm = good_clip(grads, max_norm)
+    return [tf.constant(g) for g in clipped], tf.constant(norm)
+
+
+@pytest.mark.parametrize("not_by_hand, message", [
+    (lambda grads, c: tf.clip_by_global_norm(grads, c), "by hand"),
+    (tf_numpy, "by hand"),
+    (tf_global_norm, "by hand"),
+    (tf_by_hand_tensors, "NumPy"),
+])
+def test_clip_check_refuses_tensorflow_in_place_of_your_own_code(not_by_hand, message):
+    with pytest.raises(CheckFailed, match=message):
+        check_clip_by_global_norm(not_by_hand)
 
 
 def per_tensor(grads, max_norm):
@@ -152,7 +179,7 @@ def stacked(grads, max_norm):
     (by_value, "clipping by value"),
     (divides_by_zero, "NaN|dividing by zero"),
     (stacked, "expected one per gradient"),
-    (lambda grads, c: good_clip(grads, c)[0], "tuple of 2 items, got 3"),
+    (lambda grads, c: good_clip(grads, c)[0], r"only the clipped arrays.*global_norm\)"),
 ])
 def test_clip_check_names_the_mistake(wrong, message):
     with pytest.raises(CheckFailed, match=message):

@@ -10,7 +10,9 @@ that when TensorFlow is imported later, by ``import keras`` or ``import tensorfl
   that aborts with a fatal diagnostic, such as a build that needs AVX on a CPU without
   it). A small watcher process holds the captured text, so an abort cannot hide it;
 - TensorFloat-32 is turned off (see ``_after_tensorflow``);
-- the tests' kernels get cuDNN's mask rules enforced (``rnncourse.cudnn_rules``).
+- the tests' kernels get cuDNN's mask rules enforced (``rnncourse.cudnn_rules``);
+- the layers of chapter 6's saved model are registered (``rnncourse.layers``), so that
+  ``keras.models.load_model`` reads its file in a fresh process.
 """
 
 import contextlib
@@ -40,6 +42,9 @@ def _after_tensorflow(tf) -> None:
 
 def _after_keras(keras) -> None:
     """Run once Keras is imported (or, with TensorFlow alone, once TensorFlow is)."""
+    if keras is not None and hasattr(keras, "saving"):  # not the tests' stand-in Keras
+        # Register the saved end-to-end model's own layers, so that load_model finds them.
+        from rnncourse import layers  # noqa: F401
     if os.environ.get("RNNCOURSE_CHECK_CUDNN_MASKS") == "1":  # set by the tests' kernels
         from rnncourse import cudnn_rules
 

@@ -81,7 +81,12 @@ MAX_EXTRACTED_FILES = 100_000
 STALE_AFTER_SECONDS = 24 * 3600
 # Parts of the official archive the course never reads; skipping them saves ~60% of disk.
 _SKIPPED_MEMBERS = re.compile(r"^aclImdb/(train/unsup/|.*\.feat$|train/urls_unsup\.txt$)")
-_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# An HTML line break, <br>, <br/> or <br />, with the whitespace that RE2 (TensorFlow's
+# regular expressions) calls \s: the saved model's CleanReviews, the Try it page and
+# clean_review must agree on every text, and Python's \s also matches \v, NBSP, U+2028
+# and other Unicode spaces.
+LINE_BREAK = r"<br[\t\n\f\r ]*/?>"
+_LINE_BREAK = re.compile(LINE_BREAK, re.IGNORECASE)
 _OFFLINE_VALUES = {"1": True, "true": True, "yes": True, "on": True,
                    "": False, "0": False, "false": False, "no": False, "off": False}
 # Temporary names carry the process id: .extracting-<pid>-<random>, <name>.<pid>-<random>.part

@@ -609,3 +609,16 @@ def test_real_archive_subsample(monkeypatch):
     train, test = data.load_imdb(subsample=200, seed=0, archive=REAL_ARCHIVE)
     assert len(train) == len(test) == 200
     assert train.labels.sum() == 100
+
+
+def test_the_try_it_page_cleans_line_breaks_with_the_same_pattern():
+    """One definition of a line break: the page's JavaScript copies data.LINE_BREAK."""
+    import re as regex
+
+    from rnncourse.data import LINE_BREAK
+
+    script = (Path(__file__).resolve().parents[2] / "tools" / "tryit" / "tryit.js").read_text(
+        encoding="utf-8")
+    found = regex.search(r"const LINE_BREAK = /(.+)/gi;", script)
+    assert found, "tryit.js defines no LINE_BREAK"
+    assert found.group(1).replace("\\/", "/") == LINE_BREAK

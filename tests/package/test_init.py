@@ -144,3 +144,27 @@ def test_abort_in_a_jupyter_kernel_reaches_the_terminal(tmp_path):
     result = run(tmp_path, program, tensorflow=aborting)
     assert result.returncode == -signal.SIGABRT
     assert "this build needs AVX" in result.stderr, result.stderr
+
+
+@pytest.mark.slow
+def test_a_saved_end_to_end_model_loads_after_import_rnncourse_alone(tmp_path):
+    """The saved model's own layers (CleanReviews, LastTokens) are registered with Keras on
+    ``import rnncourse``: a fresh process loads the file without importing sentiment."""
+    save = ("import keras, numpy as np, tensorflow as tf\nfrom rnncourse import sentiment\n"
+            "texts = ['a fine film', 'a dull film']\n"
+            "vectorizer = sentiment.make_vectorizer(texts, vocab_size=10)\n"
+            "model = sentiment.build_classifier('LSTM', vocab_size=10, embedding_dim=2, units=2)\n"
+            "reviewer = sentiment.end_to_end(vectorizer, model, max_length=3)\n"
+            "reviewer.save('reviewer.keras')\n"
+            "print(float(np.asarray(reviewer.predict(tf.constant(texts[:1]), verbose=0))[0, 0]))")
+    saved = run(tmp_path, save)
+    assert saved.returncode == 0, saved.stderr
+    load = ("import rnncourse, sys, keras, numpy as np, tensorflow as tf\n"
+            "model = keras.models.load_model('reviewer.keras')\n"
+            "assert 'rnncourse.sentiment' not in sys.modules\n"
+            "probability = model.predict(tf.constant(['a fine film']), verbose=0)\n"
+            "print(float(np.asarray(probability)[0, 0]))")
+    loaded = run(tmp_path, load)
+    assert loaded.returncode == 0, loaded.stderr[-2000:]
+    assert float(loaded.stdout.split()[-1]) == pytest.approx(float(saved.stdout.split()[-1]),
+                                                             rel=1e-6)

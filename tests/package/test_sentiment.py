@@ -227,7 +227,12 @@ def test_raw_imdb_line_breaks_are_cleaned_as_in_training(reviewer):
         sentiment.predict_sentiment(reviewer, "<br /><br />")
 
 
-@pytest.mark.parametrize("text", ["a<br />b", "a<br/>b<BR>c", "a<Br  />b <br>", "no tags"])
+@pytest.mark.parametrize("text", [
+    "a<br />b", "a<br/>b<BR>c", "a<Br  />b <br>", "no tags", "a<br\t\n\f\r />b",
+    # Whitespace that Python's \s matches and RE2's (TensorFlow's) does not: one definition
+    # of a line break for both, or a user's review is cleaned one way in training, another
+    # in the saved model.
+    "a<br\v/>b", "a<br\u00a0/>b", "a<br\u2028/>b", "a<br\x85/>b", "a<br\u3000>b"])
 def test_clean_reviews_layer_equals_the_loaders_cleaning(text):
     from rnncourse.data import clean_review
 

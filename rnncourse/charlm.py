@@ -28,9 +28,22 @@ def _positive_int(name: str, value) -> int:
     return int(value)
 
 
+def _stream(ids) -> np.ndarray:
+    """``ids`` as an array if it is one-dimensional, else a ValueError.
+
+    Every function here reads a single stream of characters: a 2-D array would fail deep
+    inside NumPy (a broadcast or reshape error) or, for n-gram keys, mix up rows.
+    """
+    array = np.asarray(ids)
+    if array.ndim != 1:
+        raise ValueError(f"ids must be one-dimensional (one stream of characters), got "
+                         f"shape {array.shape}")
+    return array
+
+
 def _check_ids(ids, vocab_size: int, what: str = "ids") -> np.ndarray:
     """``ids`` as int64 if every one is an integer in 0..vocab_size-1, else a ValueError."""
-    array = np.asarray(ids)
+    array = _stream(ids)
     if array.size and not np.issubdtype(array.dtype, np.integer):
         raise ValueError(f"{what} must be integers, got dtype {array.dtype}")
     array = array.astype(np.int64)
@@ -98,7 +111,7 @@ def teacher_forcing_windows(ids: np.ndarray, length: int, step: int | None = Non
     ``y = ids[s+1:s+length+1]`` for every start ``s`` that is a multiple of ``step``
     (default ``length``: windows that do not overlap). Both (windows, length), int32.
     """
-    ids = np.asarray(ids)
+    ids = _stream(ids)
     length = _positive_int("length", length)
     step = length if step is None else _positive_int("step", step)
     starts = np.arange(0, len(ids) - length, step)
@@ -114,7 +127,7 @@ def parallel_streams(ids: np.ndarray, batch: int, chunk: int):
     (chunks, batch, chunk): inputs and their next-character targets. The tail that does
     not fill a whole chunk is dropped.
     """
-    ids = np.asarray(ids)
+    ids = _stream(ids)
     batch, chunk = _positive_int("batch", batch), _positive_int("chunk", chunk)
     per_stream = (len(ids) - 1) // batch
     n_chunks = per_stream // chunk
@@ -157,8 +170,7 @@ class CharNgram:
         order, vocab_size = _positive_int("order", order), _positive_int("vocab_size", vocab_size)
         if vocab_size < 2:
             raise ValueError(f"vocab_size must be at least 2, got {vocab_size}")
-        if vocab_size ** order >= 2 ** 62:
-            raise ValueError("order too high for 64-bit n-gram keys")
+        _check_key_size(vocab_size, order)
         self.order, self.vocab_size = order, vocab_size
         self._tables = []
 
@@ -234,8 +246,7 @@ class CharKneserNey:
         order, vocab_size = _positive_int("order", order), _positive_int("vocab_size", vocab_size)
         if vocab_size < 2:
             raise ValueError(f"vocab_size must be at least 2, got {vocab_size}")
-        if vocab_size ** (order + 1) >= 2 ** 62:
-            raise ValueError("order too high for 64-bit n-gram keys")
+        _check_key_size(vocab_size, order + 1)
         if discount is not None and (isinstance(discount, bool) or
                                      not isinstance(discount, numbers.Real) or
                                      not 0 < discount < 1):
@@ -291,6 +302,17 @@ class CharKneserNey:
         return float(-np.mean(np.log2(self.probabilities(ids))))
 
 
+def _check_key_size(vocab_size: int, length: int) -> None:
+    """A ValueError unless every ``length``-gram key, vocab_size ** length, fits in int64.
+
+    A length of 62 or more is refused before the power is computed (vocab_size >= 2, so
+    it is too high anyway): computing 5 ** 10**30 exactly would never finish.
+    """
+    if length >= 62 or vocab_size >= 2 ** 62 or vocab_size ** length >= 2 ** 62:
+        raise ValueError(f"order too high for 64-bit n-gram keys: vocab_size ** {length} "
+                         f"must be below 2**62 (vocab_size {vocab_size})")
+
+
 def _ngram_keys(ids: np.ndarray, k: int, base: int) -> np.ndarray:
     """One int64 key per (k+1)-gram ending at positions k..len-1: its ids in base ``base``."""
     n = len(ids) - k
@@ -318,9 +340,9 @@ def softmax_with_temperature(logits, temperature: float) -> np.ndarray:
     """
     if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
         raise ValueError(f"temperature must be a positive number, got {temperature!r}")
-    if not (math.isfinite(temperature) and temperature > 0):
-        raise ValueError(f"temperature must be positive and finite, got {temperature!r}")
-    z = np.asarray(logits, dtype=np.float64)
+    if not (_finite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be positive and finite, got {_short(temperature)}")
+    z = _logits(logits)
     if np.isnan(z).any():
         raise ValueError("logits contain NaN")
     top = z.max(axis=-1, keepdims=True)
@@ -330,6 +352,34 @@ def softmax_with_temperature(logits, temperature: float) -> np.ndarray:
         shifted = np.where(np.isposinf(top), np.where(np.isposinf(z), 0.0, -np.inf), z - top)
         e = np.exp(shifted / temperature)  # the top logit gives exp(0) = 1: no 0 / 0
     return e / e.sum(axis=-1, keepdims=True)
+
+
+def _finite(number) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # a whole number too large for any float (10**400)
+        return False
+
+
+def _short(value) -> str:
+    # repr() of a whole number over 4,300 digits raises ValueError.
+    return f"an integer of {value.bit_length()} bits" if isinstance(value, int) and \
+        value.bit_length() > 64 else repr(value)
+
+
+def _logits(logits) -> np.ndarray:
+    """``logits`` as float64 with at least one value per row, else a ValueError."""
+    # np.asarray(None, float) is a silent NaN; strings and ragged lists raise NumPy's own
+    # ValueError or TypeError, which do not say which argument was wrong.
+    if logits is None:
+        raise ValueError("logits must be numbers (an array of scores), got None")
+    try:
+        z = np.asarray(logits, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"logits must be numbers (an array of scores): {error}") from None
+    if z.ndim and z.shape[-1] == 0:
+        raise ValueError(f"softmax needs at least one logit per row, got shape {z.shape}")
+    return z
 
 
 def entropy_bits(probabilities) -> np.ndarray:

@@ -162,7 +162,9 @@ def _check_link(site: Path, source: Path, url: str, pages: dict, report: Report)
             return "points outside the site"
         if not target.is_file():
             return f"no file {target.relative_to(site).as_posix()}"
-    except (OSError, ValueError) as error:  # whatever the file system refuses is broken
+    # Whatever the file system refuses is broken; pathlib (before Python 3.13) raises
+    # RuntimeError for a symlink loop.
+    except (OSError, ValueError, RuntimeError) as error:
         return f"cannot be a file of the site: {error}"
     fragment = unquote(parts.fragment)
     if fragment and target.suffix == ".html":

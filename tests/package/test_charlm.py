@@ -299,3 +299,35 @@ def test_kneser_ney_refuses_bad_use():
         CharKneserNey(2, 3).probabilities(np.array([0, 1]))
     with pytest.raises(ValueError, match="outside the vocabulary"):
         CharKneserNey(2, 3).fit(np.array([0, 1, 2])).probabilities(np.array([3]))
+
+
+# --- bad input that still escaped after item 15 ------------------------------------------------
+
+@pytest.mark.parametrize("model", [CharNgram, CharKneserNey])
+def test_a_huge_order_is_refused_at_once(model):
+    # vocab_size ** order was computed exactly: an order of 10**30 never finished.
+    with pytest.raises(ValueError, match="order too high"):
+        model(10**30, 5)
+    with pytest.raises(ValueError, match="order too high"):
+        model(2, 2**62)
+
+
+def test_softmax_names_a_temperature_or_logits_it_cannot_use():
+    with pytest.raises(ValueError, match="temperature must be positive and finite"):
+        softmax_with_temperature([1.0, 0.0], 10**400)  # no float holds it
+    with pytest.raises(ValueError, match="at least one logit"):
+        softmax_with_temperature(np.zeros((2, 0)), 1.0)
+    for bad in (None, ["a", 1.0], [[1.0], [1.0, 2.0]]):
+        with pytest.raises(ValueError, match="logits must be numbers"):
+            softmax_with_temperature(bad, 1.0)
+
+
+def test_a_stream_of_ids_must_be_one_dimensional():
+    grid = np.arange(16).reshape(4, 4) % 3
+    model = CharNgram(2, 3).fit(np.array([0, 1, 2, 1]))
+    for call in (lambda: model.probabilities(grid), lambda: CharNgram(2, 3).fit(grid),
+                 lambda: CharVocabulary.from_texts(TEXTS).decode(grid),
+                 lambda: parallel_streams(grid, batch=2, chunk=2),
+                 lambda: teacher_forcing_windows(grid, 2)):
+        with pytest.raises(ValueError, match="ids must be one-dimensional"):
+            call()

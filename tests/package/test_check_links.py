@@ -58,3 +58,15 @@ def test_a_file_name_over_255_bytes_in_the_site_does_not_stop_the_check(tmp_path
     broken = sorted(url for _, url, _ in report.broken)
     assert broken == sorted(["%00.png", "z" * 250 + ".html#a", "z" * 251 + ".html#a",
                              "z" * 400 + ".html#a", "missing.html"])
+
+
+def test_a_link_into_a_symlink_loop_or_a_path_too_long_is_reported(tmp_path):
+    # pathlib raises RuntimeError (not OSError) on a symlink loop before Python 3.13,
+    # and a path of short names can still pass the 4096-byte limit of the whole path.
+    site = _site(tmp_path, '<a href="loop1/x.html">loop</a>'
+                           f'<a href="{"a/" * 3000}x.html">deep</a>')
+    (site / "loop1").symlink_to("loop2")
+    (site / "loop2").symlink_to("loop1")
+    broken = {url: why for _, url, why in check_links.check_site(site).broken}
+    assert set(broken) == {"loop1/x.html", "a/" * 3000 + "x.html", "missing.html"}, broken
+    assert "cannot be a file of the site" in broken["loop1/x.html"]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import math
+import re
+from pathlib import Path
 
 import pytest
 
 from rnncourse.params import KINDS, MAX_SIZE, ParameterError, check_parameters
+from tests.small_parameters import SMALL_PARAMETERS
 
 
 @pytest.mark.parametrize("kind, good, bad", [
@@ -111,3 +115,39 @@ def test_an_enormous_value_is_shown_short():
         assert len(str(caught.value)) < 300, str(caught.value)[:400]
     with pytest.raises(ParameterError, match=r"a whole number of about 5,00\d digits"):
         check_parameters({"UNITS": 10**5000}, UNITS="positive int")
+
+
+# ---- The bounds must not refuse the course's own values ---------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted(str(path.relative_to(ROOT)) for folder in ("chapters", "solutions", "exercises")
+                   for path in (ROOT / folder).glob("*.md"))
+_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+
+
+def _parameters_and_check(notebook: str) -> tuple[str, str]:
+    """The notebook's parameters cell and its ``check_parameters(globals(), ...)`` call."""
+    cells = _CELL.findall((ROOT / notebook).read_text(encoding="utf-8"))
+    parameters = next(cell for cell in cells if cell.startswith(":tags: [parameters]"))
+    for cell in (cell for cell in cells if "check_parameters(" in cell):
+        source = "\n".join(line for line in cell.splitlines() if not line.startswith(":"))
+        for node in ast.walk(ast.parse(source)):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "check_parameters"
+                    and node.args and ast.unparse(node.args[0]) == "globals()"):
+                return parameters.replace(":tags: [parameters]", ""), ast.get_source_segment(
+                    source, node)
+    raise AssertionError(f"{notebook}: no check_parameters(globals(), ...) call")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_every_notebook_passes_its_own_check_full_size_and_small(notebook):
+    # The full-size defaults only run under nbval (slow): an upper bound tighter than a
+    # value the course uses would only show there. Exercises run with their solution's values.
+    parameters, check = _parameters_and_check(notebook)
+    small = SMALL_PARAMETERS.get(notebook.replace("exercises/", "solutions/"), {})
+    for overrides in ({}, small):
+        namespace: dict = {}
+        exec(parameters, namespace)  # noqa: S102 - the course's own parameters cell
+        namespace.update(overrides)
+        namespace.pop("__builtins__")
+        eval(check, {"check_parameters": check_parameters, "globals": lambda ns=namespace: ns})

@@ -15,6 +15,7 @@ SMALL_PARAMETERS = {
     "solutions/ch02_bptt.md": {"DEMO_LENGTH": 20, "DEMO_BATCH": 4},
     "chapters/ch03_lstm.md": {
         "GRAD_STEPS": 30, "GRAD_UNITS": 8, "GRAD_INPUT_DIM": 4, "GRAD_BATCH": 4,
+        "GRAD_BURN_IN": 30,
         "IMDB_SUBSAMPLE": 400, "MAX_TOKENS": 2000, "SEQUENCE_LENGTH": 60, "EMBEDDING_DIM": 8,
         "LSTM_UNITS": 8, "EPOCHS": 1, "REVIEW_MAX_WORDS": 60,
     },

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from notebooks import source
+from small_parameters import SMALL_PARAMETERS
 
 CHAPTER = "chapters/ch03_lstm.md"
 SOLUTION = "solutions/ch03_lstm.md"
@@ -14,11 +16,12 @@ SOLUTION = "solutions/ch03_lstm.md"
 # --- section 1: the cell path, measured on its own ---------------------------------------
 
 def check_gradient_claims(values, max_factor):
-    # "more gradient as b_f grows", the whole curve of b_f = 3 falls and rises again
+    # "more gradient as b_f grows", on the warmed-up probe
     assert values["grad_left_lstm_b0"] < values["grad_left_lstm_b1"] \
         < values["grad_left_lstm_b3"]
-    assert 0 < values["grad_b3_min_lag"] < values["grad_far"]
-    assert values["grad_b3_min"] < 0.75 * values["grad_left_lstm_b3"]
+    # the control, from zero states: the b_f = 3 curve falls, then rises again
+    assert 0 < values["grad_b3_cold_min_lag"] < values["grad_far"]
+    assert values["grad_b3_cold_min"] < 0.75 * values["grad_b3_cold_far"]
     # the cell path alone follows the product of the forget gates ...
     assert 1.0 <= values["cell_product_max_factor"] < max_factor
     for b_f in ("0", "1", "3"):
@@ -41,10 +44,84 @@ def test_cell_path_follows_the_forget_product_full_size(full):
     # the issue's numbers: the cell path keeps well under 1% at lag 99, a few percent of
     # the whole layer's gradient there; Keras' default (b_f = 1) keeps more than the
     # SimpleRNN with this probe, b_f = 0 less
-    assert full["grad_far"] == 99
+    assert full["grad_far"] == 99 and full["grad_burn_in"] == 200
     assert full["cell_left_b3"] < 0.01 and full["forget_product_b3"] < 0.01
     assert full["cell_share_b3"] < 0.05
     assert full["grad_left_lstm_b1"] > full["grad_left_simple_rnn"] > full["grad_left_lstm_b0"]
+    # after the burn-in the b_f = 3 curve is flat: it neither fades nor rises
+    assert full["grad_b3_warm_min"] > 0.1
+    assert full["grad_b3_warm_max"] < 2 * full["grad_b3_warm_min"]
+
+
+# What section 1 says about the b_f = 3 curves and the cell path's share, as the reader
+# sees it: the Markdown with every {glue:text} replaced by the run's value.
+GLUE = re.compile(r"\{glue:text\}`(?P<name>[a-z0-9_]+)(?::(?P<spec>[^`]*))?`")
+NUMBER = r"(\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+WARM = re.compile(r"From lag (\d+) to lag (\d+) it stays between " + NUMBER + " and "
+                  + NUMBER + r": flat")
+COLD = re.compile(r"falls to " + NUMBER + r" at lag (\d+), then rises again, to " + NUMBER
+                  + " at the first input")
+SHARE = re.compile(r"carries only " + NUMBER + r"% of the whole layer's gradient")
+SUMMARY = re.compile(r"the cell path carried only " + NUMBER + r"% of it")
+
+
+def rendered_prose(values) -> str:
+    """The chapter's Markdown cells with the glued values filled in, one line per cell."""
+    def fill(match):
+        return format(values[match["name"]], match["spec"] or "")
+
+    cells = [c.source for c in source(CHAPTER).cells if c.cell_type == "markdown"]
+    return "\n".join(GLUE.sub(fill, " ".join(cell.split())) for cell in cells)
+
+
+def prose_numbers(values) -> dict:
+    """The numbers the b_f = 3 sentences state; each sentence must be in the chapter once."""
+    text = rendered_prose(values)
+    found = {}
+    for name, pattern in [("warm", WARM), ("cold", COLD), ("share", SHARE),
+                          ("summary", SUMMARY)]:
+        matches = [match.groups() for match in pattern.finditer(text)]
+        assert len(matches) == 1, f"the {name} sentence ({pattern.pattern!r}): {matches}"
+        found[name] = [float(number) for number in matches[0]]
+    return found
+
+
+def check_prose_matches_numbers(values):
+    """The sentences quote the values the run glued, in the order the claims use them."""
+    numbers = prose_numbers(values)
+    flat_from, far, low, high = numbers["warm"]
+    assert (flat_from, far) == (values["grad_flat_from"], values["grad_far"])
+    assert low == pytest.approx(values["grad_b3_warm_min"], abs=0.006)
+    assert high == pytest.approx(values["grad_b3_warm_max"], abs=0.006)
+    cold_min, cold_lag, cold_far = numbers["cold"]
+    assert cold_lag == values["grad_b3_cold_min_lag"]
+    assert cold_min == pytest.approx(values["grad_b3_cold_min"], abs=0.006)
+    assert cold_far == pytest.approx(values["grad_b3_cold_far"], abs=0.006)
+    for name in ("share", "summary"):
+        assert numbers[name][0] == pytest.approx(100 * values["cell_share_b3"], abs=0.06)
+    return numbers
+
+
+def test_prose_quotes_the_b3_curves_and_the_cell_share(chapter):
+    check_prose_matches_numbers(chapter)
+
+
+@pytest.mark.full_size
+def test_prose_on_the_b3_curves_is_true_full_size(full):
+    """What the words say, checked on the numbers the book prints beside them."""
+    numbers = check_prose_matches_numbers(full)
+    _, _, low, high = numbers["warm"]
+    assert low > 0.1 and high < 2 * low  # "flat"
+    cold_min, _, cold_far = numbers["cold"]
+    assert cold_min < 0.75 * cold_far  # "falls ..., then rises again"
+    assert numbers["share"][0] < 5  # "only ... %": a small share
+
+
+def test_burn_in_is_a_checked_parameter():
+    notebook = source(CHAPTER)
+    code = "".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert "GRAD_BURN_IN = 200" in code and 'GRAD_BURN_IN="non-negative int"' in code
+    assert SMALL_PARAMETERS[CHAPTER]["GRAD_BURN_IN"] < 200
 
 
 def test_the_question_on_a_095_forget_gate():

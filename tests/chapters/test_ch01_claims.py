@@ -5,9 +5,21 @@ from __future__ import annotations
 import re
 
 import pytest
+from notebooks import source
 
 CHAPTER = "chapters/ch01_recurrent_loop.md"
 SOLUTION = "solutions/ch01_recurrent_loop.md"
+
+
+def prose() -> str:
+    """The chapter's Markdown cells from the MyST source, whitespace collapsed."""
+    cells = source(CHAPTER).cells
+    return " ".join(" ".join(c.source for c in cells if c.cell_type == "markdown").split())
+
+
+def section(text: str, start: str, end: str) -> str:
+    begin = text.index(start)
+    return text[begin:text.index(end, begin)]
 
 
 def rnn_learns_what_memoryless_cannot(values, far_below, tolerance):
@@ -27,10 +39,15 @@ def raw_targets_need_no_division(values, learned):
     # "hardly any entry saturates": the text prints both shares as 0.0%
     assert values["saturated_scaled"] < 5e-4 and values["saturated_raw"] < 5e-4
     assert values["relative_mse_scaled"] < learned and values["relative_mse_raw"] < learned
+    # the sentence names the targets with the lower error in this run, from the run
+    lower = min(("scaled", "raw"), key=lambda name: values[f"relative_mse_{name}"])
+    assert values["lower_error_targets"] == lower
 
 
 def test_small_run_claims(chapter):
     rnn_learns_what_memoryless_cannot(chapter, far_below=0.5, tolerance=0.1)
+    lower = min(("scaled", "raw"), key=lambda name: chapter[f"relative_mse_{name}"])
+    assert chapter["lower_error_targets"] == lower
     assert chapter["saturated_scaled"] <= 0.05 and chapter["saturated_raw"] <= 0.05
     assert chapter["target_scale"] == pytest.approx(chapter["task_length"] ** 0.5)
 
@@ -39,6 +56,26 @@ def test_small_run_claims(chapter):
 def test_full_size_claims(full):
     rnn_learns_what_memoryless_cannot(full, far_below=0.05, tolerance=0.05)
     raw_targets_need_no_division(full, learned=0.01)
+
+
+def test_the_sqrt_t_section_says_only_what_its_one_run_measured():
+    """Finding 6: slope 0.981 vs 0.961, 0.0 % saturated in both, and the raw targets gave the
+    LOWER error. The prose may say only that, from glued numbers: no unmeasured seed claim,
+    no typed "which is lower", and one run of each scale named as such."""
+    text = section(prose(), "## Why divide the targets by", "## What you have seen")
+    assert "changes with the seed" not in text  # never measured
+    for glued in ("tanh_slope_scaled:.3f", "tanh_slope_raw:.3f", "saturated_scaled:.1%",
+                  "saturated_raw:.1%", "relative_mse_scaled:.4f", "relative_mse_raw:.4f",
+                  "lower_error_targets"):
+        assert f"{{glue:text}}`{glued}`" in text, glued
+    assert "one run" in text
+
+
+def test_the_summary_bullet_on_sqrt_t_claims_only_the_measurement():
+    bullets = section(prose(), "## What you have seen", "Next:")
+    bullet = bullets[bullets.index("Dividing"):]
+    assert "learned as well" not in bullet  # "as well" reads as "equally well"; raw was better
+    assert "in this run" in bullet
 
 
 def test_the_question_on_parameters():

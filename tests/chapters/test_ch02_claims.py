@@ -7,11 +7,20 @@ the GRU solve the task (this held for seeds 0, 1 and 2 when the parameters were 
 
 from __future__ import annotations
 
+import math
+
 import pytest
+from notebooks import source
 from small_parameters import SMALL_PARAMETERS
 
 CHAPTER = "chapters/ch02_bptt.md"
 SOLUTION = "solutions/ch02_bptt.md"
+
+
+def prose() -> str:
+    """The chapter's Markdown cells from the MyST source, whitespace collapsed."""
+    cells = source(CHAPTER).cells
+    return " ".join(" ".join(c.source for c in cells if c.cell_type == "markdown").split())
 
 
 def tape_equals_the_product_and_the_bptt_sum(values):
@@ -24,13 +33,17 @@ def tape_equals_the_product_and_the_bptt_sum(values):
 
 
 def gradient_vanishes_below_radius_one_and_grows_above(values):
-    assert values["bound_factor_up"] == pytest.approx(1.1**50)
-    assert values["bound_factor_down"] == pytest.approx(0.9**50)
     factors = values["per_step_factor"]
     norms = values["radius_norms_longest_lag"]
     radii = sorted(factors)
+    # the question asks about the largest and the smallest measured radius at the longest lag
+    assert (values["radius_large"], values["radius_small"]) == (max(radii), min(radii))
+    lag = values["longest_lag"]
+    assert values["bound_factor_up"] == pytest.approx(values["radius_large"] ** lag)
+    assert values["bound_factor_down"] == pytest.approx(values["radius_small"] ** lag)
     assert all(factors[r] < 1 for r in radii if r <= 1)  # decays on average
-    assert factors[max(radii)] > 1 and max(radii) > 1  # grows for the largest radius
+    # "grows, but far more slowly than rho^k": above one, below rho, for the largest radius
+    assert 1 < factors[max(radii)] < max(radii) and max(radii) > 1
     assert all(factors[r] < r for r in radii)  # tanh' shrinks it below rho per step
     # monotone in the radius, and many orders of magnitude between the extremes
     assert [norms[r] for r in radii] == sorted(norms[r] for r in radii)
@@ -55,6 +68,46 @@ def simple_rnn_at_chance_at_the_longest_length_gated_layers_not(values, margin, 
     assert values["accuracy_longest_simplernn"] < chance + margin
     assert values["accuracy_longest_lstm"] > gated_floor
     assert values["accuracy_longest_gru"] > gated_floor
+
+
+def chance_verdict_matches_the_numbers(values):
+    """Section 4: the SimpleRNN's distance from chance in standard errors of a guess on the
+    run's own N_TEST sequences, and the verdict the prose glues from it."""
+    chance, n = values["accuracy_chance"], values["n_test"]
+    standard_error = values["chance_standard_error"]
+    assert standard_error == pytest.approx(math.sqrt(chance * (1 - chance) / n))
+    z = (values["accuracy_longest_simplernn"] - chance) / standard_error
+    assert values["simplernn_longest_z"] == pytest.approx(z)
+    verdict = values["simplernn_chance_verdict"]
+    if z <= -2:
+        assert verdict.startswith(f"{-z:.1f} standard errors below chance")
+    elif z >= 2:
+        assert verdict.startswith(f"{z:.1f} standard errors above chance")
+    else:
+        assert verdict.startswith("within two standard errors of chance")
+    # A guess that ignores the cue cannot land far from chance on balanced labels; a
+    # significant deviation needs answers that depend on the cue.
+    assert 0 <= values["simplernn_cue_influence"] <= 1
+    if abs(z) >= 4:
+        assert values["simplernn_cue_influence"] > 0
+
+
+def carry_over_verdict_matches_the_numbers(values):
+    """Section 4: accuracy by the cue's lag, on sequences with the cue anywhere."""
+    by_lag = values["accuracy_by_lag"]
+    assert len(by_lag["bins"]) == 4 and by_lag["bins"][0].startswith("0-")
+    assert by_lag["bins"][-1].endswith(f"-{values['longest_lag']}")
+    short, long = by_lag["SimpleRNN"][0], by_lag["SimpleRNN"][-1]
+    assert (values["simplernn_by_lag_shortest"], values["simplernn_by_lag_longest"]) == \
+        (short, long)
+    margin = 3 * 2 * values["chance_standard_error"]  # 3 standard errors of a quarter of N
+    verdict = values["carry_over_verdict"]
+    if short < values["accuracy_chance"] + margin:
+        assert verdict.startswith("it has not learned the task even where the cue is close")
+    elif long < values["accuracy_chance"] + margin:
+        assert "does not carry over" in verdict
+    else:
+        assert "carries over, in part" in verdict
 
 
 def fresh_layers_depend_on_the_probe(values):
@@ -88,6 +141,8 @@ def test_small_run_claims(chapter):
     gradient_vanishes_below_radius_one_and_grows_above(chapter)
     clipping_rescues_training_that_huge_steps_wreck(chapter)
     simple_rnn_at_chance_at_the_longest_length_gated_layers_not(chapter, 0.15, 0.9)
+    chance_verdict_matches_the_numbers(chapter)
+    carry_over_verdict_matches_the_numbers(chapter)
     fresh_layers_depend_on_the_probe(chapter)
     trained_gradient_verdict_matches_the_numbers(chapter)
 
@@ -111,8 +166,44 @@ def test_full_size_claims(full):
     clipping_rescues_training_that_huge_steps_wreck(full)
     simple_rnn_at_chance_at_the_longest_length_gated_layers_not(
         full, 0.1, full["accuracy_chance"] + 0.4)
+    chance_verdict_matches_the_numbers(full)
+    carry_over_verdict_matches_the_numbers(full)
     fresh_layers_depend_on_the_probe(full)
     trained_gradient_verdict_matches_the_numbers(full)
+
+
+def test_prose_gives_the_distance_from_chance_from_the_run():
+    """The SimpleRNN's longest-length accuracy is put against chance in standard errors of
+    the run's own N_TEST, glued, never typed "no better than chance"."""
+    text = prose()
+    assert "no better than chance" not in text
+    for glued in ("simplernn_chance_verdict", "chance_standard_error:.3f", "n_test",
+                  "simplernn_cue_influence:.0%"):
+        assert f"{{glue:text}}`{glued}`" in text, glued
+
+
+def test_prose_says_what_the_long_range_test_measures():
+    """Training cues sit anywhere: the test measures whether short-lag memory carries over,
+    not whether a gradient crosses the whole sequence (a trained LSTM solves it with a tiny one)."""
+    text = prose()
+    assert "whose gradient has to cross many steps" not in text
+    assert "the gradient that teaches it to do so must travel back just as far" not in text
+    assert "carries over to long ones" in text
+    for glued in ("carry_over_verdict", "simplernn_by_lag_shortest:.2f",
+                  "simplernn_by_lag_longest:.2f", "norm_longest_lag_lstm_trained:.1e"):
+        assert f"{{glue:text}}`{glued}`" in text, glued
+
+
+def test_the_bound_question_asks_about_measured_radii():
+    text = prose()
+    start = text.index("What does the bound allow")
+    question = text[start - 200:text.index("</details>", start)]
+    assert "1.1" not in question and "lag 50" not in question
+    for glued in ("radius_large", "radius_small", "longest_lag", "bound_factor_up:.1e",
+                  "bound_factor_down:.1e", "factor_largest_radius:.2f"):
+        assert f"{{glue:text}}`{glued}`" in question, glued
+    # false for the largest radius, whose curve rises
+    assert "so the curves fall faster than" not in question
 
 
 def test_solution_notebook_passes_its_own_checks(small_run):
@@ -125,14 +216,12 @@ def test_solution_notebook_passes_its_own_checks(small_run):
 
 def test_intro_prerequisites_are_true():
     """intro.md promises no TensorFlow beforehand and a primer in chapter 2 where needed."""
-    import json
-    from pathlib import Path
+    from notebooks import ROOT, source
 
-    root = Path(__file__).resolve().parents[2]
-    intro = " ".join((root / "intro.md").read_text().split())
+    intro = " ".join((ROOT / "intro.md").read_text(encoding="utf-8").split())
     assert "chapter 2 has a short primer on `tf.GradientTape` and `tf.function`" in intro
-    cells = json.loads((root / CHAPTER).read_text())["cells"]
-    texts = ["".join(c["source"]) for c in cells]
+    cells = source(CHAPTER).cells
+    texts = [c["source"] for c in cells]
     primer = next(i for i, t in enumerate(texts) if "A short primer: tf.GradientTape" in t)
     first_tape = next(i for i, (c, t) in enumerate(zip(cells, texts, strict=True))
                       if c["cell_type"] == "code" and "GradientTape" in t)

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 import pytest
-from notebooks import source
+from notebooks import ROOT, source
 from small_parameters import SMALL_PARAMETERS
 
 from rnncourse import sentiment
@@ -184,3 +184,26 @@ def test_solution_shows_no_recorded_value_as_cell_output(solution):
     shown = [cell.source.splitlines()[-1] for cell in solution.notebook.cells
              if any(o.get("output_type") == "execute_result" for o in cell.get("outputs", []))]
     assert not shown
+
+
+# --- how many reviews the final model is fitted on (issue 19, finding 10) ---------------
+
+def _markdown_prose() -> str:
+    cells = source(CHAPTER).cells
+    return " ".join(" ".join(c.source for c in cells if c.cell_type == "markdown").split())
+
+
+def test_chapter_6_says_the_final_model_is_fitted_on_the_glued_n_fit():
+    text = _markdown_prose()
+    assert "trains the final model on all 25,000 training reviews" not in text
+    assert "final model trained on all the data" not in text
+    time_box = text[text.index("**Time:**"):text.index("```", text.index("**Time:**"))]
+    assert "{glue:text}`n_fit:,`" in time_box
+
+
+def test_intro_and_where_next_give_the_fitted_count_the_code_defines():
+    fitted = f"{25_000 - sentiment.FINAL['validation_size']:,}"
+    for page in ("intro.md", "where-next.md"):
+        text = " ".join((ROOT / page).read_text(encoding="utf-8").split())
+        assert "50,000 reviews" not in text.replace("50,000 reviews from IMDB", "")
+        assert f"trained on {fitted}" in text, page

@@ -28,9 +28,36 @@ def clean(notebook) -> None:
 
 
 def cleaned_text(path: Path) -> str:
+    """The canonical text of the source ``path``; NotebookFileError if it is malformed."""
     notebook = notebook_files.read(path)
+    if not notebook.cells:  # an empty or cut-short file: there is nothing to clean
+        raise notebook_files.NotebookFileError(f"{path}: no cells (an empty or cut-short "
+                                               "notebook?)")
     clean(notebook)
-    return notebook_files.source_text(notebook)
+    text = notebook_files.source_text(notebook)
+    _check_reads_back(text, notebook, path)
+    return text
+
+
+def _check_reads_back(text: str, notebook, path: Path) -> None:
+    """Refuse to write a text that would not read back as the same cells."""
+    try:
+        again = notebook_files.reads(text, path).cells
+    except notebook_files.NotebookFileError as error:
+        raise notebook_files.NotebookFileError(
+            f"{path}: its cleaned form would not be a notebook ({error})") from None
+    expected = [_cell_content(cell) for cell in notebook.cells]
+    found = [_cell_content(cell) for cell in again]
+    if found != expected:
+        index = next((i for i, pair in enumerate(zip(found, expected, strict=False))
+                      if pair[0] != pair[1]), min(len(found), len(expected)))
+        raise notebook_files.NotebookFileError(
+            f"{path}: its cleaned form would read back differently from cell {index} on "
+            "(fix that cell by hand)")
+
+
+def _cell_content(cell) -> tuple:
+    return cell.cell_type, cell.source, cell.metadata
 
 
 def main(argv: list[str]) -> int:
@@ -49,15 +76,19 @@ def main(argv: list[str]) -> int:
         except notebook_files.NotebookFileError as error:
             problems.append(str(error))
     if problems:
-        print("\n".join(problems), "\nNothing was changed.", file=sys.stderr)
+        print("\n".join(problems + ["Nothing was changed."]), file=sys.stderr)
         return 2
-    changed = [p for p, text in texts.items() if p.read_text(encoding="utf-8") != text]
+    changed = [p for p, text in texts.items() if p.read_bytes() != text.encode("utf-8")]
     if check:
         for path in changed:
             print(f"not clean: {path} (run python tools/clean_notebooks.py)", file=sys.stderr)
         return 1 if changed else 0
     for path in changed:
-        path.write_text(texts[path], encoding="utf-8")
+        try:
+            notebook_files.write_text(path, texts[path])  # atomic: whole or not at all
+        except OSError as error:
+            print(f"{path}: cannot write ({error.strerror})", file=sys.stderr)
+            return 2
         print(f"cleaned {path}")
     return 0
 

@@ -21,6 +21,8 @@ execution counts are dropped. Solutions and exercises are both MyST Markdown not
 
 Usage: ``python tools/exercises.py SOLUTIONS_DIR EXERCISES_DIR [--check]``; with
 ``--check`` nothing is written and the exit status says whether the exercises are stale.
+Every file is read and written as UTF-8 whatever the locale, and each exercise is written
+whole or not at all (``notebook_files.write_text``).
 """
 
 from __future__ import annotations
@@ -124,11 +126,13 @@ def generate(solutions_dir: Path, exercises_dir: Path, check: bool = False) -> l
             make_exercise(solution, where=solution_path.name))
     stale = []
     for target, text in texts.items():
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
+        # Bytes, not text: an exercise saved in another encoding (cp1252), cut short or
+        # empty is stale like any other, and is rewritten rather than unreadable.
+        if not target.is_file() or target.read_bytes() != text.encode("utf-8"):
             stale.append(target)
             if not check:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
+                notebook_files.write_text(target, text)  # atomic: never a truncated file
     stale += [p for p in sorted(exercises_dir.glob("*" + notebook_files.SOURCE_SUFFIX))
               if p not in texts]
     return stale
@@ -172,6 +176,9 @@ def main(argv=None) -> int:
         stale = generate(args.solutions, args.exercises, check=args.check)
     except (MarkerError, ExerciseSourceError, notebook_files.NotebookFileError) as error:
         print(f"error: {error}; nothing was written", file=sys.stderr)
+        return 2
+    except OSError as error:  # no permission, a full disk: each file is whole or unchanged
+        print(f"error: {error}", file=sys.stderr)
         return 2
     for path in stale:
         print(f"{'stale' if args.check else 'wrote'}: {path}")

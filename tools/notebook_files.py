@@ -4,7 +4,8 @@ The sources in ``chapters/``, ``solutions/`` and (generated) ``exercises/`` are 
 Markdown notebooks: text files with a jupytext header and ``{code-cell}`` blocks, which
 the book (myst-nb) reads directly and a reviewer reads as a plain diff. Tools that need
 the Jupyter format (nbval, papermill, the learner notebooks) convert them with ``read``
-and ``write_ipynb``; every file is UTF-8 whatever the locale.
+and ``write_ipynb``; every file is UTF-8 whatever the locale, and is written whole or
+not at all (``write_text``).
 
 A MyST notebook stores no cell ids. The Jupyter copies made from it number their cells by
 position (``cell-000``, ...): they are generated, never committed, so nothing that is
@@ -18,11 +19,16 @@ copy of each source (default: every chapter, solution and exercise) to
 from __future__ import annotations
 
 import argparse
+import os
+import secrets
+import stat
 import sys
 from pathlib import Path
 
 import jupytext
+import jupytext.myst
 import nbformat
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("chapters", "solutions", "exercises")
@@ -43,10 +49,12 @@ def sources(folders=SOURCE_DIRS, root: Path = ROOT) -> list[Path]:
 def read(path: Path) -> nbformat.NotebookNode:
     """The notebook in ``path`` (MyST Markdown or ``.ipynb``), cells numbered by position."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # utf-8-sig: a byte order mark (Windows Notepad writes one) is no part of the text
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise NotebookFileError(f"{path}: no such file") from None
+    except OSError as error:  # a folder, no permission ...
+        raise NotebookFileError(f"{path}: cannot read ({error.strerror})") from None
     except UnicodeDecodeError as error:
         raise NotebookFileError(f"{path}: not UTF-8 text ({error.reason} at byte "
                                 f"{error.start})") from None
@@ -60,18 +68,61 @@ def reads(text: str, path: Path) -> nbformat.NotebookNode:
         if path.suffix == ".ipynb":
             notebook = nbformat.reads(text, as_version=4)
         elif path.suffix == SOURCE_SUFFIX:
-            if not text.startswith("---\n") or "jupytext:" not in text.split("\n---", 1)[0]:
-                raise NotebookFileError(f"{path}: not a MyST notebook (no jupytext header)")
+            _check_myst_structure(text, path)
             notebook = jupytext.reads(text, fmt=SOURCE_FORMAT)
         else:
             raise NotebookFileError(f"{path}: not a notebook (.md or .ipynb)")
     except NotebookFileError:
         raise
+    except nbformat.ValidationError as error:  # say which field: "metadata.tags: ..."
+        where = ".".join(map(str, error.absolute_path))
+        raise NotebookFileError(f"{path}: not a valid notebook ({where + ': ' if where else ''}"
+                                f"{error.message})") from None
     except Exception as error:  # nbformat and jupytext raise many kinds; all mean "not one"
         first_line = (str(error).splitlines() or [type(error).__name__])[0]
         raise NotebookFileError(f"{path}: not a valid notebook ({first_line})") from None
     number_cells(notebook)
     return notebook
+
+
+def _check_myst_structure(text: str, path: Path) -> None:
+    """Refuse what jupytext would read without a word but wrongly.
+
+    An unclosed front matter becomes a Markdown cell, and an unclosed fence swallows the
+    rest of the file into one cell: cleaning or converting such a file would write the
+    damage back as if it were the notebook. Header values of the wrong type would fail
+    later with a message that names neither the file nor the field.
+    """
+    if not text.startswith("---\n"):
+        raise NotebookFileError(f"{path}: not a MyST notebook (no jupytext header)")
+    tokens = jupytext.myst.get_parser().parse(text + "\n")
+    if not tokens or tokens[0].type != "front_matter":
+        raise NotebookFileError(f"{path}: the front matter (the header between --- lines) "
+                                "is never closed")
+    try:
+        header = yaml.safe_load(tokens[0].content)
+    except yaml.YAMLError as error:
+        first_line = (str(error).splitlines() or ["?"])[0]
+        raise NotebookFileError(f"{path}: the front matter is not valid YAML "
+                                f"({first_line})") from None
+    if not isinstance(header, dict) or "jupytext" not in header:
+        raise NotebookFileError(f"{path}: not a MyST notebook (no jupytext header)")
+    for key in ("jupytext", "kernelspec"):
+        if key in header and not isinstance(header[key], dict):
+            raise NotebookFileError(f"{path}: the front matter's {key} is not a mapping "
+                                    f"(got {header[key]!r})")
+    lines = text.split("\n")
+    for token in tokens:
+        if token.type == "fence" and not _closes(token, lines):
+            raise NotebookFileError(f"{path}: line {token.map[0] + 1}: the fence "
+                                    f"{token.markup}{token.info.strip()} is never closed")
+
+
+def _closes(fence, lines: list[str]) -> bool:
+    """Whether the last line of a fence token is its closing fence (CommonMark's rule)."""
+    start, end = fence.map
+    last = lines[end - 1].strip() if start < end - 1 < len(lines) else ""
+    return len(last) >= len(fence.markup) and set(last) == {fence.markup[0]}
 
 
 def number_cells(notebook) -> None:
@@ -94,9 +145,34 @@ def source_text(notebook) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` as UTF-8, whole or not at all.
+
+    The text goes to a temporary file beside ``path`` that then replaces it in one step,
+    so a process killed half-way, or a full disk, never leaves a truncated or empty
+    notebook behind: ``path`` holds either its old content or the new one. An existing
+    file keeps its permissions, and a link keeps pointing where it did (its target is
+    written).
+    """
+    path = Path(path).resolve() if Path(path).is_symlink() else Path(path)
+    data = text.encode("utf-8")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temporary, "xb") as handle:  # "x": never reuse someone else's file
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())  # on disk before the rename, even if the power fails
+        if path.exists():
+            os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
+        os.replace(temporary, path)
+    except BaseException:  # KeyboardInterrupt too: no temporary file is left behind
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def write_source(notebook, path: Path) -> None:
-    """Write ``notebook`` as a MyST Markdown source (UTF-8)."""
-    Path(path).write_text(source_text(notebook), encoding="utf-8")
+    """Write ``notebook`` as a MyST Markdown source (UTF-8, atomically)."""
+    write_text(path, source_text(notebook))
 
 
 def ipynb_text(notebook) -> str:
@@ -106,10 +182,10 @@ def ipynb_text(notebook) -> str:
 
 
 def write_ipynb(notebook, path: Path) -> None:
-    """Write ``notebook`` as ``.ipynb`` (UTF-8), creating the folder."""
+    """Write ``notebook`` as ``.ipynb`` (UTF-8, atomically), creating the folder."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(ipynb_text(notebook), encoding="utf-8")
+    write_text(path, ipynb_text(notebook))
 
 
 def convert_to_ipynb(source: Path, out_dir: Path, root: Path = ROOT) -> Path:

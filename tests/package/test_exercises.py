@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -148,3 +149,77 @@ def test_a_broken_solution_changes_no_exercise(tmp_path):
 def test_a_folder_without_solutions_is_an_error(tmp_path):
     result = run_generator(str(tmp_path), str(tmp_path / "out"))
     assert result.returncode == 2 and "no solution notebooks" in result.stderr
+
+
+@pytest.mark.slow
+def test_check_reports_a_damaged_exercise_and_a_run_repairs_it(tmp_path):
+    """An exercise saved as cp1252, cut short or left empty is stale, not a traceback."""
+    shutil.copytree(ROOT / "solutions", tmp_path / "solutions")
+    exercises.generate(tmp_path / "solutions", tmp_path / "exercises")
+    expected = {p.name: p.read_bytes() for p in (tmp_path / "exercises").iterdir()}
+    damaged = sorted((tmp_path / "exercises").glob("*.md"))[:3]
+    text = damaged[0].read_text(encoding="utf-8")
+    assert text != text.encode("ascii", "ignore").decode(), "needs a non-ASCII character"
+    damaged[0].write_bytes(text.encode("cp1252", errors="replace"))  # what Windows wrote
+    damaged[1].write_bytes(damaged[1].read_bytes()[:200])  # an interrupted write
+    damaged[2].write_bytes(b"")
+    check = run_generator("solutions", "exercises", "--check", cwd=tmp_path)
+    assert check.returncode == 1 and "Traceback" not in check.stderr, check.stderr
+    assert sorted(check.stdout.split()) == sorted(
+        ["stale:"] * 3 + [str(Path("exercises") / p.name) for p in damaged])
+    repair = run_generator("solutions", "exercises", cwd=tmp_path)
+    assert repair.returncode == 0, repair.stderr
+    assert {p.name: p.read_bytes() for p in (tmp_path / "exercises").iterdir()} == expected
+
+
+class InterruptedWrite:
+    """A file whose first write stops half-way, as a killed process or a full disk does."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def write(self, data):
+        self.handle.write(data[:len(data) // 2])
+        self.handle.flush()
+        raise KeyboardInterrupt
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.handle.close()
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+
+@pytest.fixture
+def interrupt_writes_under(monkeypatch):
+    """``interrupt_writes_under(folder)``: every file opened for writing there stops half-way."""
+    import builtins
+    import io
+
+    real_open = io.open
+
+    def arm(folder):
+        def interrupted_open(file, mode="r", *args, **kwargs):
+            handle = real_open(file, mode, *args, **kwargs)
+            inside = isinstance(file, (str, os.PathLike)) and str(file).startswith(str(folder))
+            return InterruptedWrite(handle) if inside and set(mode) & set("wax") else handle
+
+        monkeypatch.setattr(io, "open", interrupted_open)
+        monkeypatch.setattr(builtins, "open", interrupted_open)
+
+    return arm
+
+
+def test_an_interrupted_write_leaves_the_old_exercise_whole(tmp_path, interrupt_writes_under):
+    exercises.generate(ROOT / "solutions", tmp_path / "exercises")
+    target = sorted((tmp_path / "exercises").glob("*.md"))[0]
+    target.write_text(target.read_text(encoding="utf-8") + "\nOld text.\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (tmp_path / "exercises").iterdir()}
+    interrupt_writes_under(tmp_path / "exercises")
+    with pytest.raises(KeyboardInterrupt):
+        exercises.generate(ROOT / "solutions", tmp_path / "exercises")
+    after = {p.name: p.read_bytes() for p in (tmp_path / "exercises").iterdir()}
+    assert after == before  # the old notebook, whole, and no temporary file left beside it

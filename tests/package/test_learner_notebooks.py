@@ -271,7 +271,7 @@ def test_a_folder_of_other_files_is_refused(tmp_path):
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == "# My project\n"
 
 
-def test_a_learner_notebook_without_its_digest_is_kept(tmp_path):
+def test_a_learner_notebook_without_its_digest_is_kept(tmp_path, capsys):
     chapter = ROOT / "chapters" / "ch01_recurrent_loop.md"
     [path] = learner.generate(tmp_path, None, COMMIT, notebooks=[chapter])
     notebook = nbformat.read(path, as_version=4)
@@ -280,19 +280,102 @@ def test_a_learner_notebook_without_its_digest_is_kept(tmp_path):
     nbformat.write(notebook, path)
     assert learner.generate(tmp_path, None, COMMIT, notebooks=[chapter]) == []
     assert "My notes." in nbformat.read(path, as_version=4).cells[-1].source
+    assert "--force overwrites" in capsys.readouterr().err
+    assert learner.generate(tmp_path, None, COMMIT, force=True, notebooks=[chapter]) == [path]
+    assert "My notes." not in nbformat.read(path, as_version=4).cells[-1].source
 
 
-@pytest.mark.parametrize("damage", ["{not json", "[1, 2]", b"\xff\xfe"])
+@pytest.mark.parametrize("damage", [
+    "{not json", "[1, 2]", b"\xff\xfe", "", '{"n": 1}', '{"n": {"data": 5}}',
+    '{"n": {"data": {"text/plain": 5}}}', '{"n": {"data": {"text/plain": ["a", 2]}}}'])
 def test_a_damaged_book_value_file_is_a_clear_error(tmp_path, damage):
     glue = tmp_path / "chapters" / "ch01_recurrent_loop.glue.json"
     glue.parent.mkdir()
     glue.write_bytes(damage if isinstance(damage, bytes) else damage.encode())
-    with pytest.raises(learner.LearnerError, match="damaged.*make book"):
+    with pytest.raises(learner.LearnerError, match="damaged.*make book") as raised:
         learner.book_values("chapters/ch01_recurrent_loop.md", tmp_path)
+    assert str(glue) in str(raised.value)
 
 
-def test_latex_accents_in_the_bibliography_become_letters(tmp_path):
+def test_a_damaged_book_value_file_stops_the_command_before_it_writes(tmp_path, capsys):
+    last = learner.source_notebooks()[-1].relative_to(ROOT).with_suffix(".glue.json")
+    values = tmp_path / "values"
+    (values / last).parent.mkdir(parents=True)
+    (values / last).write_text("{not json", encoding="utf-8")
+    out = tmp_path / "out"
+    assert learner.main(["--out", str(out), "--book-values", str(values),
+                         "--ref", COMMIT]) == 1
+    error = capsys.readouterr().err
+    assert f"{last.name} is damaged" in error and "Traceback" not in error
+    assert not out.exists()  # every notebook is converted before the first is written
+
+
+def test_a_source_it_cannot_read_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    missing = ROOT / "chapters" / "ch99_deleted_meanwhile.md"
+    monkeypatch.setattr(learner, "source_notebooks", lambda: [missing])
+    assert learner.main(["--out", str(tmp_path / "out"), "--no-book-values",
+                         "--ref", COMMIT]) == 1
+    error = capsys.readouterr().err
+    assert f"{missing}: no such file" in error and "Traceback" not in error
+
+
+@pytest.mark.parametrize("latex, plain", [
+    ('M\\"uller', "Müller"), ('M{\\"u}ller', "Müller"), ('M\\"{u}ller', "Müller"),
+    ("Ko\\c{c}", "Koç"), ("Ko{\\c{c}}", "Koç"), ("Gon{\\c c}alves", "Gonçalves"),
+    ("Caf\\'e", "Café"), ("Caf\\`e", "Cafè"), ("H\\^otel", "Hôtel"),
+    ("Espa\\~na", "España"), ("Pe{\\~n}a", "Peña"), ("\\v{S}ediv\\'y", "Šedivý"),
+    ("Erdo\\u{g}an", "Erdoğan"), ("Stra{\\ss}e", "Straße"), ("{\\O}rsted", "Ørsted"),
+    ("{\\AA}ngstr{\\\"o}m", "Ångström"), ("{\\aa}s", "ås"), ("{\\L}ukasz", "Łukasz")])
+def test_latex_accents_in_the_bibliography_become_letters(tmp_path, latex, plain):
     bib = tmp_path / "refs.bib"
-    bib.write_text("@article{a, author={M{\\\"u}ller, Anna and Ko{\\c{c}}, Ali}, year={2020},"
-                   " title={T}}\n", encoding="utf-8")
-    assert learner.bibliography(bib)["a"] == ("Müller and Koç", "2020")
+    bib.write_text(f"@article{{a, author={{{latex}, Anna and Ko{{\\c{{c}}}}, Ali}}, "
+                   "year={2020}, title={T}}\n", encoding="utf-8")
+    assert learner.bibliography(bib)["a"] == (f"{plain} and Koç", "2020")
+
+
+def test_a_bibliography_that_is_not_utf8_is_a_clear_error(tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_bytes("@article{a, author={Müller, Anna}, year={2020}, title={T}}\n".encode(
+        "cp1252"))
+    with pytest.raises(learner.LearnerError, match="refs.bib: not UTF-8"):
+        learner.bibliography(bib)
+
+
+@pytest.mark.parametrize("out", [".", "chapters", "exercises/..", "solutions/sub", ".."])
+def test_the_command_refuses_an_output_folder_holding_the_sources(out, monkeypatch, capsys):
+    monkeypatch.chdir(ROOT)
+    before = {p: p.stat().st_mtime_ns for p in ROOT.glob("*") if p.is_file()}
+    assert learner.main(["--out", out, "--no-book-values", "--ref", COMMIT]) == 1
+    error = capsys.readouterr().err
+    assert "would overwrite the course's sources" in error and "Traceback" not in error
+    assert {p: p.stat().st_mtime_ns for p in ROOT.glob("*") if p.is_file()} == before
+    assert not (ROOT / "solutions" / "sub").exists()
+
+
+def test_an_output_path_that_is_a_file_is_refused(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("mine\n", encoding="utf-8")
+    with pytest.raises(learner.LearnerError, match="not a folder"):
+        learner.generate(path, None, COMMIT)
+    assert path.read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize("readme", ["# Learner notebooks\n\nMy own notes.\n", None])
+def test_a_folder_with_someone_elses_binder_files_is_refused(tmp_path, readme):
+    chapter = ROOT / "chapters" / "ch01_recurrent_loop.md"
+    learner.generate(tmp_path, None, COMMIT, notebooks=[chapter])
+    (tmp_path / "requirements.txt").write_text("numpy\n", encoding="utf-8")  # not ours
+    if readme is not None:
+        (tmp_path / "README.md").write_text(readme, encoding="utf-8")
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    with pytest.raises(learner.LearnerError, match="did not write"):
+        learner.generate(tmp_path, None, COMMIT, notebooks=[chapter])
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+def test_a_learner_folder_is_written_again(tmp_path):
+    chapter = ROOT / "chapters" / "ch01_recurrent_loop.md"
+    [path] = learner.generate(tmp_path, None, COMMIT, notebooks=[chapter])
+    assert learner.generate(tmp_path, None, COMMIT, notebooks=[chapter]) == [path]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "README.md", "chapters", "requirements.txt", "runtime.txt"]  # no temporary files

@@ -102,8 +102,8 @@ def call_learner(fn, args: tuple, name: str, case: str = ""):
         raise  # a verdict raised while the learner's code ran (see refuse_while_running)
     except NotImplementedError as error:
         raise StillAStub(
-            f"{name} is still the exercise stub ({error}). Write its body, then run "
-            "this check again.") from None
+            f"{name} is still the exercise stub ({str(error).rstrip('.')}). Write its body, "
+            "then run this check again.") from None
     except Exception as error:  # noqa: BLE001 - any error in the learner's code is reported
         lines = _learner_frames(error)
         raise CheckFailed(

@@ -41,8 +41,10 @@ CASES = [
 EQUATIONS = {
     "masked": (
         "for t in 0..T-1: new = tanh(x[:, t] @ kernel + h @ recurrent_kernel + bias); "
-        "h = where(mask[:, t], new, h); out = where(mask[:, t], h, out) with out starting "
-        "at zeros; outputs[:, t] = out. last_h = h."),
+        "real = mask[:, t, None] (the None adds the units axis, so that the mask of shape "
+        "(batch, 1) broadcasts over (batch, units)); h = where(real, new, h); "
+        "out = where(real, h, out) with out starting at zeros; outputs[:, t] = out. "
+        "last_h = h."),
     "backward": (
         "read the steps in the order T-1, ..., 0 with the same rule as part 1, and keep "
         "the outputs in that order: backward_rnn_forward(x, mask, ...) equals "
@@ -106,7 +108,7 @@ def _describe(batch, time, input_dim, units, mask):
 
 
 def _where_first_wrong(got, expected, mask, reverse=False) -> str:
-    """' The first wrong value is at sequence b, step t, a padding step.' or ''."""
+    """'; the first wrong value is in sequence b, step t: a padding step' or ''."""
     try:
         got = np.asarray(got, np.float64)
     except (TypeError, ValueError):
@@ -124,8 +126,8 @@ def _where_first_wrong(got, expected, mask, reverse=False) -> str:
     first = "" if before or not mask[b, step] else ", the first real step of that sequence"
     where = (f"output {t}, which the layer computes at input step {step}" if reverse
              else f"step {t}")
-    return (f" The first wrong value is in sequence {b}, {where}: {kind}{first}"
-            + ("" if before or mask[b, step] else ", before any real step") + ".")
+    return (f"; the first wrong value is in sequence {b}, {where}: {kind}{first}"
+            + ("" if before or mask[b, step] else ", before any real step"))
 
 
 def _run_masked(masked_rnn_forward, inputs, name, case):
@@ -199,7 +201,8 @@ def check_backward_rnn(backward_rnn_forward, masked_rnn_forward=None, seed: int 
     mistake in part 1 is reported as such ("fix part 1 first").
     """
     if masked_rnn_forward is not None:
-        require_earlier_part("part 1", check_masked_rnn, masked_rnn_forward, seed)
+        require_earlier_part("part 1", check_masked_rnn, masked_rnn_forward, seed,
+                             hint=hint)
     rng = np.random.default_rng(seed + 1)
     cases, worst = [], 0.0
     for batch, time, input_dim, units, rows in CASES:

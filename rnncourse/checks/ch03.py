@@ -192,7 +192,7 @@ def check_cifg_to_lstm(cifg_to_lstm, cifg_step, seed: int = 0, *, hint: bool = F
     The converted weights go into keras.layers.LSTM, which must then compute, over a
     whole sequence, what your ``cifg_step`` (part 1) computes. Part 1 is checked first.
     """
-    require_earlier_part("part 1", check_cifg_step, cifg_step, seed=seed)
+    require_earlier_part("part 1", check_cifg_step, cifg_step, seed=seed, hint=hint)
     rng = np.random.default_rng(seed + 1)
     cases, worst = [], 0.0
     for batch, input_dim, units in CASES:

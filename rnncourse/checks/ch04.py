@@ -82,26 +82,35 @@ def keras_torch_gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
 
 def numpy_torch_gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh, *, order="rzn",
                          reset="after", use_bias_ih=True, use_bias_hh=True, gate=sigmoid,
-                         candidate=np.tanh, z_keeps_old=True):
+                         candidate=np.tanh, z_keeps_old=True, transpose_recurrent=True,
+                         reshape_for_transpose=False):
     """A PyTorch-layout GRU step in float64, with switches that reproduce common mistakes.
 
     ``order`` names the block each third of the rows is read as (PyTorch's: "rzn").
     ``reset``: "after" (PyTorch), "before" ((r * h_prev) @ W_hn.T) or "after, bias
     outside" (r multiplies h_prev @ W_hn.T but not b_hn).
+    ``transpose_recurrent=False``: h_prev @ W_h (a (units, units) block fits without .T).
+    ``reshape_for_transpose=True``: each weight reshaped to the transposed shape instead
+    of transposed (``weight.reshape(in, 3·units)`` for ``weight.T``).
     """
+    if reshape_for_transpose:  # x @ w.reshape(n, -1) is x @ w'.T with w' = w.reshape(n, -1).T
+        weight_ih = weight_ih.reshape(weight_ih.shape[1], -1).T
+        weight_hh = weight_hh.reshape(weight_hh.shape[1], -1).T
     b_i = bias_ih if use_bias_ih else np.zeros_like(bias_ih)
     b_h = bias_hh if use_bias_hh else np.zeros_like(bias_hh)
     w_i, w_h = _rows(weight_ih, order), _rows(weight_hh, order)
     bi, bh = _rows(b_i, order), _rows(b_h, order)
+    if transpose_recurrent:
+        w_h = {gate_name: block.T for gate_name, block in w_h.items()}
     x, h = x_t.astype(np.float64), h_prev.astype(np.float64)
-    r = gate(x @ w_i["r"].T + bi["r"] + h @ w_h["r"].T + bh["r"])
-    z = gate(x @ w_i["z"].T + bi["z"] + h @ w_h["z"].T + bh["z"])
+    r = gate(x @ w_i["r"].T + bi["r"] + h @ w_h["r"] + bh["r"])
+    z = gate(x @ w_i["z"].T + bi["z"] + h @ w_h["z"] + bh["z"])
     if reset == "after":
-        recurrent = r * (h @ w_h["n"].T + bh["n"])
+        recurrent = r * (h @ w_h["n"] + bh["n"])
     elif reset == "before":
-        recurrent = (r * h) @ w_h["n"].T + bh["n"]
+        recurrent = (r * h) @ w_h["n"] + bh["n"]
     else:
-        recurrent = r * (h @ w_h["n"].T) + bh["n"]
+        recurrent = r * (h @ w_h["n"]) + bh["n"]
     n = candidate(x @ w_i["n"].T + bi["n"] + recurrent)
     return (1 - z) * n + z * h if z_keeps_old else z * n + (1 - z) * h
 
@@ -120,6 +129,11 @@ MISTAKES = {
     "forget the tanh on the candidate n": {"candidate": identity},
     "use sigmoid instead of tanh for the candidate n": {"candidate": sigmoid},
     "use tanh instead of sigmoid for the gates": {"gate": np.tanh},
+    "multiply h_prev by the recurrent blocks without transposing them (h_prev @ W_hr.T, "
+    "not h_prev @ W_hr: a (units, units) block fits either way, but PyTorch stores one row "
+    "per output)": {"transpose_recurrent": False},
+    "use .reshape where the weights need .T: it gives the transposed shape, not the "
+    "transposed matrix": {"reshape_for_transpose": True},
 }
 
 
@@ -189,7 +203,8 @@ def check_torch_gru_to_keras(torch_gru_to_keras, gru_step_torch, seed: int = 0, 
     Keras, given the converted weights, must compute over a whole sequence what your
     ``gru_step_torch`` (part 1) computes with the original ones. Part 1 is checked first.
     """
-    require_earlier_part("part 1", check_gru_step_torch, gru_step_torch, seed=seed)
+    require_earlier_part("part 1", check_gru_step_torch, gru_step_torch, seed=seed,
+                         hint=hint)
     rng = np.random.default_rng(seed + 1)
     cases, worst = [], 0.0
     for batch, input_dim, units in CASES:

@@ -118,8 +118,8 @@ def test_hints_step_up():
 
     with pytest.raises(CheckFailed) as plain:
         check_masked_rnn(off_by_bias)
-    assert "hint=True" in str(plain.value) and "where(mask" not in str(plain.value)
-    with pytest.raises(CheckFailed, match=r"Hint: .*where\(mask"):
+    assert "hint=True" in str(plain.value) and "where(real" not in str(plain.value)
+    with pytest.raises(CheckFailed, match=r"Hint: .*mask\[:, t, None\].*where\(real"):
         check_masked_rnn(off_by_bias, hint=True)
 
 
@@ -160,3 +160,33 @@ def test_backward_check_blames_part_1_when_part_1_is_wrong():
 
     with pytest.raises(CheckFailed, match="Fix part 1 first.*ignore the mask"):
         check_backward_rnn(backward_on_wrong_part_1, ignores_mask)
+
+
+def test_the_hint_can_be_typed_into_numpy_as_it_stands():
+    # where(mask[:, t], new, h) is a broadcast error in NumPy: the hint must say None.
+    def off_by_bias(x, mask, h0, k, r, b):
+        return good_masked(x, mask, h0, k, r, 0 * b)
+
+    with pytest.raises(CheckFailed) as failure:
+        check_masked_rnn(off_by_bias, hint=True)
+    assert "mask[:, t, None]" in str(failure.value)
+    assert "mask[:, t]," not in str(failure.value)
+
+
+def test_where_the_first_wrong_value_is_reads_as_a_sentence():
+    with pytest.raises(CheckFailed) as failure:
+        check_masked_rnn(variant(output="state"))
+    message = str(failure.value)
+    assert "; the first wrong value is in sequence" in message
+    assert not any(f" {row} The first" in message for _, _, _, _, rows in CASES for row in rows)
+
+
+def test_a_part_1_failure_under_hint_true_shows_part_1_hint():
+    def off_by_bias(x, mask, h0, k, r, b):
+        return good_masked(x, mask, h0, k, r, 0 * b)
+
+    with pytest.raises(CheckFailed) as failure:
+        check_backward_rnn(good_backward, off_by_bias, hint=True)
+    message = str(failure.value)
+    assert message.startswith("Fix part 1 first") and "Hint:" in message
+    assert "run the check again with hint=True" not in message

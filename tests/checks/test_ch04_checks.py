@@ -189,3 +189,30 @@ def test_a_conversion_that_mutates_its_inputs_fails(wrong):
 def test_a_step_that_zeroes_its_inputs_fails():
     with pytest.raises(CheckFailed):
         check_gru_step_torch(zeroing_step)
+
+
+def untransposed_recurrent_blocks(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    # Split first, then forget .T on the (units, units) recurrent blocks: shapes fit anyway.
+    w_ir, w_iz, w_in = np.split(weight_ih, 3)
+    w_hr, w_hz, w_hn = np.split(weight_hh, 3)
+    b_ir, b_iz, b_in = np.split(bias_ih, 3)
+    b_hr, b_hz, b_hn = np.split(bias_hh, 3)
+    r = sigmoid(x_t @ w_ir.T + b_ir + h_prev @ w_hr + b_hr)
+    z = sigmoid(x_t @ w_iz.T + b_iz + h_prev @ w_hz + b_hz)
+    n = np.tanh(x_t @ w_in.T + b_in + r * (h_prev @ w_hn + b_hn))
+    return (1 - z) * n + z * h_prev
+
+
+def reshape_for_transpose(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
+    # .reshape gives the transposed shape but not the transposed matrix.
+    return good_step(x_t, h_prev, weight_ih.reshape(weight_ih.shape[1], -1).T,
+                     weight_hh.reshape(weight_hh.shape[1], -1).T, bias_ih, bias_hh)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (untransposed_recurrent_blocks, "without transposing"),
+    (reshape_for_transpose, r"\.reshape"),
+])
+def test_a_weight_not_transposed_is_named(wrong, message):
+    with pytest.raises(CheckFailed, match=message):
+        check_gru_step_torch(wrong)

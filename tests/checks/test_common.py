@@ -143,3 +143,12 @@ def test_the_learner_gets_copies_so_mutating_them_cannot_change_the_reference():
     np.testing.assert_array_equal(original, np.arange(6.0).reshape(2, 3))
     np.testing.assert_array_equal(nested[0], np.ones(2))
     np.testing.assert_array_equal(nested[1][0], np.zeros(2))
+
+
+def test_a_stub_message_ending_in_a_full_stop_is_not_doubled():
+    def stub():
+        raise NotImplementedError("use np.where(mask[:, t, None], new, old).")
+
+    with pytest.raises(StillAStub) as failure:
+        call_learner(stub, (), "masked_rnn_forward")
+    assert "new, old))." in str(failure.value) and ".)." not in str(failure.value)

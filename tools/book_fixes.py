@@ -29,6 +29,12 @@ has the problem (``needed()``; tests/package/test_book_fixes.py pins each case).
    its development branch of July 2026; the fix is skipped once it no longer does.
 4. Theme buttons (search, colour mode): the templates in tools/book_templates/ override
    pydata-sphinx-theme's two components; each template says why and what it keeps.
+5. Launch buttons (Colab, Binder) of a MyST notebook page: sphinx-book-theme
+   (header_buttons/launch.py, ``add_launch_buttons``) links the source's own suffix,
+   ``chapters/ch01_recurrent_loop.md``, unless an ``.ipynb`` of the same name lies beside
+   the source. The buttons open the learner branch, which holds the Jupyter notebooks
+   (``make learner``), so we point them at ``<page>.ipynb``. A course choice, not an
+   upstream bug: always applied.
 """
 
 from __future__ import annotations
@@ -106,12 +112,33 @@ def needed() -> dict[str, bool]:
     }
 
 
+def _launch_the_learner_notebook(app, pagename, templatename, context, doctree):
+    """Point the page's Colab and Binder buttons at ``<page>.ipynb`` (fix 5)."""
+    launch = app.config["html_theme_options"].get("launch_buttons", {})
+    hosts = tuple(url.rstrip("/") for url in (launch.get("colab_url"),
+                                              launch.get("binderhub_url")) if url)
+    source = f"/{pagename}.md"
+    for button in _all_buttons(context.get("header_buttons", [])):
+        url = button.get("url", "")
+        if hosts and url.startswith(hosts) and url.endswith(source):
+            button["url"] = url[:-len(".md")] + ".ipynb"
+
+
+def _all_buttons(buttons):
+    for button in buttons:
+        if isinstance(button, dict):
+            yield button
+            yield from _all_buttons(button.get("buttons", []))
+
+
 def setup(app):
     app.setup_extension("myst_nb")
     from myst_nb.sphinx_ import HideCodeCellNode
 
     fixes = needed()
     app.connect("config-inited", _add_templates)
+    # After sphinx-book-theme's add_launch_buttons (priority 501) built the buttons.
+    app.connect("html-page-context", _launch_the_learner_notebook, priority=502)
     if fixes["duplicate inline scripts"]:
         # Before other handlers of the page context, so they see the cleaned list.
         app.connect("html-page-context", _drop_duplicate_scripts, priority=100)

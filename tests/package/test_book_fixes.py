@@ -97,3 +97,21 @@ def test_the_fixes_remove_the_problems(builds):
     if book_fixes.needed()["bibliography role"]:
         assert 'role="listitem"' in fixed["index"]
     assert "<summary>" in fixed["page"] and "Show code cell source" in fixed["page"]
+
+
+def test_launch_buttons_of_a_myst_page_open_its_jupyter_copy():
+    from types import SimpleNamespace
+
+    launch = {"colab_url": "https://colab.research.google.com",
+              "binderhub_url": "https://mybinder.org/"}
+    app = SimpleNamespace(config={"html_theme_options": {"launch_buttons": launch}})
+    colab = "https://colab.research.google.com/github/o/r/blob/b/chapters/ch01.md"
+    binder = "https://mybinder.org/v2/gh/o/r/b?urlpath=lab/tree/chapters/ch01.md"
+    other = "https://github.com/o/r/blob/main/chapters/ch01.md"  # the source button stays
+    context = {"header_buttons": [
+        {"type": "group", "buttons": [{"url": colab}, {"url": binder}]}, {"url": other}]}
+    book_fixes._launch_the_learner_notebook(app, "chapters/ch01", "page.html", context, None)
+    group, source = context["header_buttons"]
+    assert [b["url"] for b in group["buttons"]] == [colab[:-3] + ".ipynb",
+                                                   binder[:-3] + ".ipynb"]
+    assert source["url"] == other
